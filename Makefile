@@ -1,0 +1,60 @@
+# The front door. Every target sets up .venv/ from the pinned lock file first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EDITION ?= staff
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup site serve validate render test check clean lock
+
+help:
+	@echo "make site      validate the handbook and build the site into site/"
+	@echo "make serve     live preview on http://127.0.0.1:8000 (rebuilds on YAML changes)"
+	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
+	@echo "make render    write the generated Markdown tree to build/pages/ (engine-neutral)"
+	@echo "make test      lint and run the whole test suite"
+	@echo "make clean     remove site/, build/ and .venv/"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: python3.11 not found; install Python 3.11" >&2; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+validate: $(STAMP)
+	$(BIN)/handbook validate
+
+# Build into a temporary folder and swap it in only when the build succeeded, so a failed
+# build leaves the previous site/ intact.
+site: validate
+	rm -rf site.partial
+	$(BIN)/mkdocs build --strict --quiet --site-dir site.partial
+	rm -rf site.previous && { test ! -e site || mv site site.previous; } && mv site.partial site && rm -rf site.previous
+	@echo "built site/ ($$(find site -name '*.html' | wc -l) HTML pages)"
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --livereload
+
+render: $(STAMP)
+	$(BIN)/handbook render --out build/pages
+
+check: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+test: check
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site site.partial site.previous build $(VENV) .pytest_cache .ruff_cache
+
+# Regenerate requirements.lock from pyproject.toml (needs PyPI; run by a maintainer, not by CI).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
+		--no-emit-index-url --no-emit-find-links --extra test -o requirements.lock pyproject.toml

@@ -1,0 +1,129 @@
+"""The `handbook` command: argument parsing and exit codes; the work happens in the library."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import HandbookError, has_errors
+from .handbook import load_handbook
+from .report import FORMATS, render
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except HandbookError as exc:
+        print(f"handbook: 错误:{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an internal failure must still end in a message and exit 2
+        print(f"handbook: 内部错误:{type(exc).__name__}: {exc}", file=sys.stderr)
+        print("这是 handbook 工具本身的缺陷,请把这条信息报告给维护者。", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description="Handbook-as-code: validate the YAML policies and render them as Markdown pages.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--policies", type=Path, default=Path("policies"), help="the policies folder (default: ./policies)"
+    )
+    common.add_argument(
+        "--schemas", type=Path, default=None, help="the schemas folder (default: beside the policies folder)"
+    )
+    common.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="the date to check review deadlines against, YYYY-MM-DD (default: today or $HANDBOOK_TODAY)",
+    )
+
+    check = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check the handbook and report every problem with file:line:column",
+        description="Check the whole handbook (schemas and cross-file rules). With PATHs, report only "
+        "on those files or folders; the rest of the handbook is still read to resolve references. "
+        "Exit 0 when valid (warnings allowed), 1 when the content has errors, 2 on usage errors.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to report on")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.set_defaults(run=_validate)
+
+    out = sub.add_parser(
+        "render",
+        parents=[common],
+        help="write the generated Markdown pages and assets to a folder (engine-neutral)",
+        description="Validate, then write every generated page as a plain Markdown tree to --out. "
+        "Nothing is written when the handbook has errors.",
+    )
+    out.add_argument("--out", type=Path, required=True, help="the folder to write (replaced as a whole)")
+    out.set_defaults(run=_render)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scope = []
+    for path in args.paths:
+        if not path.exists():
+            print(f"handbook: 错误:找不到 {path}", file=sys.stderr)
+            return EXIT_USAGE
+        resolved = path.resolve()
+        if not resolved.is_relative_to(args.policies.resolve()):
+            print(f"handbook: 错误:{path} 不在政策文件夹 {args.policies} 中", file=sys.stderr)
+            return EXIT_USAGE
+        scope.append(resolved)
+    result = load_handbook(args.policies, args.schemas, args.today)
+    diagnostics = result.diagnostics
+    files = result.files
+    if scope:
+        diagnostics = [d for d in diagnostics if _within(d.file, scope)]
+        files = sum(1 for doc in result.documents if _within(doc.path, scope))
+    sys.stdout.write(render(diagnostics, files, args.format))
+    return EXIT_INVALID if has_errors(diagnostics) else EXIT_OK
+
+
+def _within(path: Path, scope: list[Path]) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved == s or resolved.is_relative_to(s) for s in scope)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .render import render_pages, write_tree
+
+    result = load_handbook(args.policies, args.schemas, args.today)
+    if not result.ok:
+        sys.stderr.write(render(result.diagnostics, result.files, "text"))
+        print("handbook: 手册有错误,没有写出任何页面。", file=sys.stderr)
+        return EXIT_INVALID
+    pages = render_pages(result.handbook, today=args.today)
+    write_tree(pages, args.out)
+    print(f"写出了 {len(pages)} 个文件到 {args.out}/")
+    return EXIT_OK

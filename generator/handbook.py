@@ -1,0 +1,266 @@
+"""The pipeline: find files -> parse -> schema-check -> build the model -> cross-file rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, Severity, SetupError, has_errors, sort_diagnostics
+from .loader import Document, read_document
+from .model import (
+    Glossary,
+    Handbook,
+    Organisation,
+    Policy,
+    Ref,
+    Settings,
+    build,
+)
+from .rules import POLICY_PARTS, Index, Rules
+from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
+from .validate import field_index, schema_diagnostics
+
+
+@dataclass
+class Result:
+    """What loading a handbook produced: the model (when the root files are sound) and diagnostics."""
+
+    handbook: Handbook | None
+    diagnostics: list[Diagnostic]
+    documents: list[Document] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.handbook is not None and not has_errors(self.diagnostics)
+
+
+def today_from_env() -> dt.date:
+    """Return today's date, or HANDBOOK_TODAY (YYYY-MM-DD) when set, for reproducible runs."""
+    value = os.environ.get("HANDBOOK_TODAY")
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SetupError(f"环境变量 HANDBOOK_TODAY={value!r} 不是 YYYY-MM-DD 格式的日期") from None
+
+
+def display_path(path: Path) -> Path:
+    """Show a path relative to the working directory when it lies below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def load_handbook(
+    policies: Path, schemas_dir: Path | None = None, today: dt.date | None = None
+) -> Result:
+    """Load, validate and model the handbook under `policies`; never raise on bad content."""
+    policies = Path(policies)
+    if not policies.is_dir():
+        raise SetupError(f"找不到政策文件夹 {policies}(应包含 handbook.yaml、roles.yaml 和各部分的文件夹)")
+    schemas = load_schemas(schemas_dir or policies.resolve().parent / "schemas")
+    return _Loader(policies, schemas, today or today_from_env()).run()
+
+
+class _Loader:
+    def __init__(self, root: Path, schemas: SchemaSet, today: dt.date) -> None:
+        self.root = root
+        self.repo = root.resolve().parent
+        self.schemas = schemas
+        self.rules = Rules(today)
+        self.diagnostics: list[Diagnostic] = []
+        self.documents: list[Document] = []
+        self.valid: dict[str, Document] = {}  # kind or relative path -> schema-valid document
+
+    def run(self) -> Result:
+        roots = {kind: self.read(self.root / name, kind) for name, kind in ROOT_FILES.items()}
+        sections = self.section_kinds(roots["handbook"])
+        policy_docs = list(self.policy_documents(sections))
+        index = self.index(roots, policy_docs)
+        refs: list[Ref] = []
+        settings = self.model(Settings, roots["handbook"], "handbook", refs)
+        organisation = self.model(Organisation, roots["roles"], "roles", refs)
+        glossary = self.model(Glossary, roots["glossary"], "glossary", refs)
+        policies = []
+        for doc, folder in policy_docs:
+            if doc.data is None or str(doc.path) not in self.valid:
+                continue
+            before = len(refs)
+            policy = build(Policy, doc.data, doc, refs)
+            policy = self.finish(policy, doc, refs[before:])
+            self.rules.check_policy(policy, doc, folder)
+            policies.append(policy)
+        self.rules.check_refs(index, refs)
+        for doc in self.documents:
+            if self.valid.get(str(doc.path)) is doc:
+                refs.extend(self.markdown_refs(doc, index))  # checked while collected
+        handbook = None
+        if settings and organisation and glossary:
+            order = {s.id: i for i, s in enumerate(settings.sections)}
+            policies.sort(key=lambda p: (order.get(p.section, len(order)), p.id))
+            handbook = Handbook(settings, organisation, glossary, tuple(policies))
+            self.rules.check_organisation(handbook, roots["roles"], index)
+        diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
+        return Result(handbook, diagnostics, self.documents, len(self.documents))
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def read(self, path: Path, kind: str | None) -> Document:
+        shown = display_path(path)
+        if not path.is_file():
+            doc = Document(shown, "")
+            self.error(shown, "missing-file", f"缺少文件 {shown}。每本手册都需要这个文件。")
+            return doc
+        doc, problems = read_document(path, shown)
+        self.documents.append(doc)
+        self.diagnostics.extend(problems)
+        if doc.data is not None and kind is not None:
+            found = schema_diagnostics(doc, kind, self.schemas)
+            self.diagnostics.extend(found)
+            if not found:
+                self.valid[str(doc.path)] = doc
+                if kind in ROOT_FILES.values():
+                    self.valid[kind] = doc
+        return doc
+
+    def error(self, path: Path, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.diagnostics.append(Diagnostic(path, 1, 1, severity, code, message))
+
+    def section_kinds(self, settings: Document) -> dict[str, str]:
+        if "handbook" in self.valid:
+            return {s["id"]: s["kind"] for s in settings.data["sections"]}
+        # Without a sound handbook.yaml, a folder named like a kind is still checked as that kind.
+        return {kind: kind for kind in SECTION_KINDS}
+
+    def policy_documents(self, sections: dict[str, str]) -> Iterator[tuple[Document, str]]:
+        for entry in sorted(self.root.iterdir()):
+            shown = display_path(entry)
+            if entry.name.startswith("."):
+                continue
+            if entry.is_file():
+                if entry.suffix in (".yaml", ".yml") and entry.name not in ROOT_FILES:
+                    self.error(
+                        shown,
+                        "misplaced-file",
+                        f"{shown} 不在任何部分的文件夹中。政策文件要放在 policies/<部分>/ 下,"
+                        "例如 policies/workflow/。",
+                    )
+                continue
+            kind = sections.get(entry.name)
+            for path in sorted(entry.rglob("*")):
+                if path.name.startswith(".") or path.is_dir():
+                    continue
+                shown = display_path(path)
+                if path.parent != entry:
+                    self.error(shown, "misplaced-file", f"{shown} 在子文件夹中。政策文件必须直接放在 {display_path(entry)}/ 下。")
+                elif path.suffix == ".yml":
+                    self.error(shown, "wrong-extension", f"{shown} 的扩展名是 .yml,请改为 .yaml。")
+                elif path.suffix != ".yaml":
+                    continue
+                elif kind is None:
+                    known = "、".join(sections) or "(无)"
+                    self.error(
+                        shown,
+                        "unknown-section",
+                        f"文件夹 {entry.name}/ 不是 handbook.yaml 中定义的部分(已定义:{known})。"
+                        "请把文件移到已有部分的文件夹,或在 handbook.yaml 的 sections 中添加这个部分。",
+                    )
+                else:
+                    yield self.read(path, kind), entry.name
+
+    # --- model ----------------------------------------------------------------------------------
+
+    def model(self, cls: type, doc: Document, kind: str, refs: list[Ref]) -> Any:
+        if self.valid.get(kind) is not doc:
+            return None
+        return build(cls, doc.data, doc, refs)
+
+    def finish(self, policy: Policy, doc: Document, refs: list[Ref]) -> Policy:
+        people = frozenset(r.target for r in refs if r.kind in ("role", "recipient") and r.target != "client")
+        source = Path(os.path.relpath(Path(doc.path).resolve(), self.repo))
+        policy = dataclasses.replace(policy, source=source, participants=people)
+        for part in (*policy.checklists, *policy.kpis):
+            object.__setattr__(part, "policy", policy)
+        return policy
+
+    def index(self, roots: dict[str, Document], policy_docs: list[tuple[Document, str]]) -> Index:
+        """Collect every defined id, also from files that failed the schema (to avoid cascades)."""
+        index = Index()
+        define = self.rules.define
+        roles = roots["roles"].data if isinstance(roots["roles"].data, dict) else None
+        if roles is None:
+            index.ids["role"] = index.ids["department"] = index.ids["group"] = None
+        else:
+            for i, dept in _items(roles, "departments"):
+                define(index, "department", dept.get("id"), roots["roles"], ("departments", i, "id"))
+                groups = index.groups_of.setdefault(str(dept.get("id")), set())
+                for j, group in _items(dept, "groups"):
+                    define(index, "group", group.get("id"), roots["roles"], ("departments", i, "groups", j, "id"))
+                    groups.add(str(group.get("id")))
+            for i, role in _items(roles, "roles"):
+                define(index, "role", role.get("id"), roots["roles"], ("roles", i, "id"))
+        terms = roots["glossary"].data
+        if not isinstance(terms, dict):
+            index.ids["term"] = None
+        else:
+            for i, term in _items(terms, "terms"):
+                define(index, "term", term.get("id"), roots["glossary"], ("terms", i, "id"))
+        index.ids.setdefault("policy", {})
+        for namespace in POLICY_PARTS:
+            index.ids.setdefault(namespace, {})
+        for doc, _ in policy_docs:
+            if not isinstance(doc.data, dict):
+                continue
+            define(index, "policy", doc.data.get("id"), doc, ("id",))
+            for namespace, key in POLICY_PARTS.items():
+                for i, part in _items(doc.data, key):
+                    define(index, namespace, part.get("id"), doc, (key, i, "id"))
+        return index
+
+    def markdown_refs(self, doc: Document, index: Index) -> Iterator[Ref]:
+        kind = self.kind_of(doc)
+        for pattern, notes in field_index(self.schemas, kind).items():
+            if notes.get("schema", {}).get("contentMediaType") != "text/markdown":
+                continue
+            for path, text in _expand(doc.data, pattern, ()):
+                if isinstance(text, str):
+                    yield from self.rules.check_links(doc, path, text, index)
+
+    def kind_of(self, doc: Document) -> str:
+        for kind in ROOT_FILES.values():
+            if self.valid.get(kind) is doc:
+                return kind
+        settings = self.valid.get("handbook")
+        folder = Path(doc.path).parent.name
+        if settings is not None:
+            return {s["id"]: s["kind"] for s in settings.data["sections"]}[folder]
+        return folder
+
+
+def _items(data: Any, key: str) -> Iterator[tuple[int, dict]]:
+    values = data.get(key) if isinstance(data, dict) else None
+    if isinstance(values, list):
+        for i, item in enumerate(values):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _expand(data: Any, pattern: tuple[str, ...], path: tuple) -> Iterator[tuple[tuple, Any]]:
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "[]":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _expand(item, rest, (*path, i))
+    elif isinstance(data, dict) and head in data:
+        yield from _expand(data[head], rest, (*path, head))

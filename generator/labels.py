@@ -1,0 +1,66 @@
+"""Chinese labels for codes in the YAML (frequencies, statuses, durations, quotas)."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Quota
+
+FREQUENCY = {
+    "daily": "每天",
+    "weekly": "每周",
+    "monthly": "每月",
+    "quarterly": "每季度",
+    "per-event": "按事件",
+}
+STATUS = {"active": "生效中", "draft": "草稿", "retired": "已废止"}
+AUDIENCE = {"staff": "员工", "client": "客户", "public": "公众"}
+REVIEW_CYCLE = {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "annual": "每年"}
+DIRECTION = {"higher": "越高越好", "lower": "越低越好"}
+INCIDENT = {
+    "negative-publicity": "负面舆情",
+    "account-ban": "账号封禁/处罚",
+    "data-leak": "数据泄露",
+    "counterfeit-complaint": "假货投诉",
+    "platform-penalty": "平台违规处罚",
+    "service-outage": "系统故障",
+    "other": "其他",
+}
+OBLIGATION_KIND = {"law": "法律", "regulation": "法规规章", "platform-rule": "平台规则", "contract": "合同约定"}
+_PER = {"person": "每人", "account": "每个账号", "team": "每个团队", "client": "每个客户"}
+_PERIOD = {"day": "每天", "week": "每周", "month": "每月", "quarter": "每季度", "event": "每次"}
+_UNITS = {
+    "s": "秒",
+    "秒": "秒",
+    "m": "分钟",
+    "min": "分钟",
+    "分钟": "分钟",
+    "h": "小时",
+    "小时": "小时",
+    "d": "天",
+    "天": "天",
+    "wd": "个工作日",
+    "工作日": "个工作日",
+    "个工作日": "个工作日",
+    "w": "周",
+    "周": "周",
+}
+_DURATION = re.compile(r"^([0-9]+) ?(.+)$")
+
+
+def duration(text: str) -> str:
+    """Spell a schema duration ("30m", "2h", "3wd", "2小时") in Chinese: "30 分钟"."""
+    match = _DURATION.match(text)
+    if not match or match.group(2) not in _UNITS:
+        return text
+    return f"{match.group(1)} {_UNITS[match.group(2)]}"
+
+
+def quota(q: Quota) -> str:
+    """Spell a quota as the seeds do: 每人每月 30 条."""
+    return f"{_PER[q.per]}{_PERIOD[q.period]} {q.count} {q.unit}"
+
+
+def number(value: float) -> str:
+    """Show a threshold without a useless ".0"."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,283 @@
+"""YAML files -> documents whose every value can be traced back to file:line:column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Diagnostic, Severity
+
+try:  # the C composer is ~10x faster; positions are the same
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is in the pinned wheels
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 50_000
+
+STR = "tag:yaml.org,2002:str"
+_SCALARS = {
+    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+}
+_constructor = SafeConstructor()
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """One YAML file: its text, its plain data, and a way back to source positions."""
+
+    path: Path  # as shown in diagnostics
+    text: str
+    data: Any = None
+    _root: Node | None = field(default=None, repr=False)
+
+    def node(self) -> Node | None:
+        """Return the composed node tree, composing it again only when first asked."""
+        if self._root is None and self.text:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        return self._root
+
+    def find(self, path: Path_, *, key: bool = False) -> Node | None:
+        """Return the node at `path` (the key node with key=True), or the deepest node on the way."""
+        node = self.node()
+        key_node: Node | None = None
+        for part in path:
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == part:
+                        key_node, node = k, v
+                        break
+                else:
+                    return key_node or node
+            elif isinstance(node, SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return node
+                key_node, node = None, node.value[part]
+            else:
+                return node
+        return key_node if key and key_node is not None else node
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Return the 1-based line and column of the value (or key) at `path`."""
+        node = self.find(path, key=key)
+        if node is None:
+            return 1, 1
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def locate_in_text(self, path: Path_, offset: int) -> tuple[int, int]:
+        """Return the position of character `offset` inside the string value at `path`."""
+        node = self.find(path)
+        if not isinstance(node, ScalarNode):
+            return self.locate(path)
+        line, column = node.start_mark.line, node.start_mark.column
+        before = node.value[:offset]
+        row = before.count("\n")
+        col = offset - (before.rfind("\n") + 1)
+        if node.style == "|":
+            source = self.text.splitlines()
+            # a literal block keeps its lines: content row r sits on source line start+1+r
+            content_line = line + 1 + row
+            indent = _first_indent(source, line + 1)
+            return content_line + 1, indent + col + 1
+        if row == 0 and node.style in (None, "", "'", '"'):
+            quote = 1 if node.style in ("'", '"') else 0
+            return line + 1, column + quote + col + 1
+        return line + 1, column + 1
+
+
+def _first_indent(lines: list[str], start: int) -> int:
+    for text in lines[start:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0
+
+
+def read_document(path: Path, display: Path | None = None) -> tuple[Document, list[Diagnostic]]:
+    """Read and parse one YAML file; problems come back as diagnostics, never as exceptions."""
+    shown = display or path
+    doc = Document(path=shown, text="")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return doc, [_diag(shown, 1, 1, "unreadable-file", f"无法读取文件:{exc.strerror}。")]
+    if len(raw) > MAX_FILE_BYTES:
+        return doc, [
+            _diag(
+                shown,
+                1,
+                1,
+                "file-too-large",
+                f"文件有 {len(raw):,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。"
+                "请把内容拆成几条政策。",
+            )
+        ]
+    text, problem = _decode(raw, shown)
+    if problem:
+        return doc, [problem]
+    doc.text = text
+    return parse_document(doc)
+
+
+def _decode(raw: bytes, shown: Path) -> tuple[str, Diagnostic | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return "", _diag(
+            shown,
+            line,
+            column,
+            "not-utf8",
+            "文件不是 UTF-8 编码(可能是 GBK 或 GB2312)。请在编辑器中用 UTF-8 编码重新保存。",
+        )
+
+
+_HINTS = [
+    (re.compile(r"found character '\\t'"), "YAML 不允许用 Tab 缩进,请改用空格。"),
+    (
+        re.compile(r"found unexpected end of stream|found unexpected end"),
+        "引号或括号没有闭合:检查这一行附近的 \" ' [ { 是否成对。",
+    ),
+    (re.compile(r"expected a single document"), "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。"),
+    (re.compile(r"mapping values are not allowed"), "冒号后面要有空格;如果文字里本身有冒号,请给整段文字加引号。"),
+    (
+        re.compile(r"expected <block end>|did not find expected key|expected ',' or"),
+        "缩进不一致或括号不匹配:同一层的字段要对齐。",
+    ),
+    (
+        re.compile(r"could not find expected ':'"),
+        "这一行缺少冒号,或者上一行的引号没有闭合。",
+    ),
+]
+
+
+def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
+    """Compose the text, then build plain data from the nodes; report every problem found."""
+    try:
+        root = yaml.compose(doc.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or str(exc)
+        hint = next((h for rx, h in _HINTS if rx.search(problem)), "请检查这一行的 YAML 写法。")
+        return doc, [_diag(doc.path, line, column, "yaml-syntax", f"YAML 语法错误({problem}):{hint}")]
+    except RecursionError:
+        return doc, [_diag(doc.path, 1, 1, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")]
+    if root is None:
+        return doc, [_diag(doc.path, 1, 1, "empty-file", "文件是空的。请填写内容,或者删除这个文件。")]
+    if not isinstance(root, MappingNode):
+        line, column = root.start_mark.line + 1, root.start_mark.column + 1
+        return doc, [
+            _diag(
+                doc.path,
+                line,
+                column,
+                "not-a-mapping",
+                "文件顶层必须是“字段: 值”的映射(例如 id: ...),而不是列表或单个值。",
+            )
+        ]
+    doc._root = root
+    builder = _Builder(doc.path)
+    data = builder.build(root, 0)
+    if not builder.diagnostics:
+        doc.data = data
+    return doc, builder.diagnostics
+
+
+class _Builder:
+    """Turn composed nodes into plain Python data, keeping dates as strings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.count = 0
+
+    def error(self, node: Node, code: str, message: str) -> None:
+        mark = node.start_mark
+        self.diagnostics.append(_diag(self.path, mark.line + 1, mark.column + 1, code, message))
+
+    def build(self, node: Node, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self.error(node, "too-many-values", f"文件展开后超过 {MAX_NODES:,} 个值(可能是别名滥用)。")
+            return None
+        if depth > MAX_DEPTH:
+            self.error(node, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")
+            return None
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.unsupported_tag(node)
+            return [self.build(child, depth + 1) for child in node.value]
+        if node.tag != "tag:yaml.org,2002:map":
+            self.unsupported_tag(node)
+        return self.mapping(node, depth)
+
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.error(key_node, "merge-key", "不支持合并键 <<。请把需要的字段直接写出来。")
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
+                shown = key_node.value if isinstance(key_node, ScalarNode) else "…"
+                self.error(
+                    key_node,
+                    "key-not-text",
+                    f"字段名 {shown} 被 YAML 读成了非文字的值。字段名必须是文字;"
+                    f'如确需这个名字,请加引号:"{shown}"。',
+                )
+                continue
+            key = key_node.value
+            if key in seen:
+                self.error(
+                    key_node,
+                    "duplicate-key",
+                    f"字段 {key} 重复出现(第一次在第 {seen[key]} 行)。"
+                    "YAML 只会保留最后一个值:请删除或合并其中一个。",
+                )
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == STR or tag == "tag:yaml.org,2002:timestamp":
+            # Dates stay strings: the schema's `format: date` checks them and reports the line.
+            return node.value
+        construct = _SCALARS.get(tag)
+        if construct is not None:
+            return construct(_constructor, node)
+        self.unsupported_tag(node)
+        return node.value
+
+    def unsupported_tag(self, node: Node) -> None:
+        self.error(
+            node,
+            "unsupported-tag",
+            f"不支持 YAML 标签 {node.tag}。手册只接受普通的文字、数字、列表和映射;请删除这个标签。",
+        )
+
+
+def _diag(path: Path, line: int, column: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, column, Severity.ERROR, code, message)

@@ -1,0 +1,475 @@
+"""Frozen dataclasses: the typed model of a whole handbook, built from schema-valid data."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from .loader import Document
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one document to an id that must exist elsewhere in the handbook."""
+
+    kind: str  # role | policy | term | kpi | severity | recipient | department | group
+    target: str
+    doc: Document = field(compare=False)
+    path: tuple[str | int, ...] = field(compare=False)
+
+
+class _RefTo:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+RoleId = Annotated[str, _RefTo("role")]
+PolicyId = Annotated[str, _RefTo("policy")]
+TermId = Annotated[str, _RefTo("term")]
+KpiId = Annotated[str, _RefTo("kpi")]
+LevelId = Annotated[str, _RefTo("severity")]
+Recipient = Annotated[str, _RefTo("recipient")]
+DepartmentId = Annotated[str, _RefTo("department")]
+GroupId = Annotated[str, _RefTo("group")]
+
+DERIVED = {"derived": True}
+FREQUENCY_ORDER = ("per-event", "daily", "weekly", "monthly", "quarterly")
+REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+@dataclass(frozen=True)
+class Quota:
+    count: int
+    unit: str
+    per: str
+    period: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    text: str
+    quota: Quota | None = None
+    evidence: str | None = None
+    due: str | None = None
+    within: str | None = None
+    role: RoleId | None = None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    role: RoleId
+    frequency: str
+    items: tuple[ChecklistItem, ...]
+    event: str | None = None
+    summary: str | None = None
+    policy: Policy | None = field(default=None, compare=False, repr=False, metadata=DERIVED)
+
+
+@dataclass(frozen=True)
+class Step:
+    who: RoleId
+    what: str
+    within: str | None = None
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Handoff:
+    from_: RoleId
+    to: RoleId
+    what: str
+    within: str | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    title: str
+    trigger: str
+    owner: RoleId
+    steps: tuple[Step, ...]
+    summary: str | None = None
+    handoffs: tuple[Handoff, ...] = ()
+    outputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    name: str
+    frequency: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    summary: str
+    includes: tuple[str, ...]
+    owner: RoleId
+    platforms: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    deliverables: tuple[Deliverable, ...] = ()
+    performed_by: tuple[RoleId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    name: str
+    cadence: str
+    prepared_by: RoleId
+    recipients: tuple[Recipient, ...]
+    contents: tuple[str, ...]
+    due: str | None = None
+    channel: str | None = None
+    kpis: tuple[KpiId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+    purpose: str
+    hours: str | None = None
+    owner: RoleId | None = None
+
+
+@dataclass(frozen=True)
+class Commitment:
+    situation: str
+    within: str
+    who: RoleId
+    hours: str | None = None
+    resolve_within: str | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    name: str
+    cadence: str
+    chair: RoleId
+    participants: tuple[Recipient, ...]
+    agenda: tuple[str, ...]
+    when: str | None = None
+    duration: str | None = None
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: str
+    definition: str
+    unit: str
+    direction: str
+    target: float
+    warning: float
+    alert: float
+    frequency: str
+    source: str
+    owner: RoleId
+    formula: str | None = None
+    notes: str | None = None
+    policy: Policy | None = field(default=None, compare=False, repr=False, metadata=DERIVED)
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    id: str
+    name: str
+    cadence: str
+    kpis: tuple[KpiId, ...]
+    prepared_by: RoleId
+    recipients: tuple[Recipient, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    id: str
+    level: int
+    name: str
+    criteria: tuple[str, ...]
+    first_response: str
+    lead: RoleId
+    client_notice: str | None = None
+    notify: tuple[RoleId, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    role: RoleId
+    within: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    title: str
+    channel: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    incident: str
+    title: str
+    severity: LevelId
+    signals: tuple[str, ...]
+    steps: tuple[Step, ...]
+    statements: tuple[Statement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obligation:
+    id: str
+    source: str
+    requirement: str
+    owner: RoleId
+    controls: tuple[str, ...]
+    article: str | None = None
+    kind: str | None = None
+    satisfied_by: tuple[PolicyId, ...] = ()
+    evidence: tuple[str, ...] = ()
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    cycle: str
+    last: dt.date
+    reviewer: RoleId | None = None
+
+    @property
+    def next(self) -> dt.date:
+        """Return the date the next review is due."""
+        return add_months(self.last, REVIEW_MONTHS[self.cycle])
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    version: str
+    date: dt.date
+    summary: str
+    author: RoleId | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    section: str
+    summary: str
+    owner: RoleId
+    approver: RoleId
+    audience: tuple[str, ...]
+    status: str
+    version: str
+    effective: dt.date
+    review: Review
+    changelog: tuple[ChangelogEntry, ...]
+    tags: tuple[str, ...] = ()
+    related: tuple[PolicyId, ...] = ()
+    terms: tuple[TermId, ...] = ()
+    references: tuple[Reference, ...] = ()
+    body: str = ""
+    checklists: tuple[Checklist, ...] = ()
+    services: tuple[Service, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+    reports: tuple[Report, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    report_definitions: tuple[ReportDefinition, ...] = ()
+    severity_levels: tuple[SeverityLevel, ...] = ()
+    escalation: tuple[EscalationStep, ...] = ()
+    playbooks: tuple[Playbook, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    # Set by the loader, not read from YAML: the file (relative to the repository) and every role named.
+    source: Path = field(default=Path(), compare=False, metadata=DERIVED)
+    participants: frozenset[str] = field(default=frozenset(), compare=False, metadata=DERIVED)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    kind: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+    summary: str
+    head: RoleId | None = None
+    groups: tuple[Group, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    department: DepartmentId
+    summary: str
+    group: GroupId | None = None
+    reports_to: RoleId | None = None
+    responsibilities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organisation:
+    organisation: str
+    departments: tuple[Department, ...]
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    definition: str
+    full: str | None = None
+    aliases: tuple[str, ...] = ()
+    see_also: tuple[TermId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    organisation: str
+    sections: tuple[Section, ...]
+    introduction: str = ""
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """The whole handbook: settings, organisation, glossary and every policy, in a stable order."""
+
+    settings: Settings
+    organisation: Organisation
+    glossary: Glossary
+    policies: tuple[Policy, ...]
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self.settings.sections
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        return {r.id: r for r in self.organisation.roles}
+
+    @property
+    def terms(self) -> dict[str, Term]:
+        return {t.id: t for t in self.glossary.terms}
+
+    @property
+    def policy_map(self) -> dict[str, Policy]:
+        return {p.id: p for p in self.policies}
+
+    def in_section(self, section: str) -> list[Policy]:
+        """Return the section's policies: active first, then drafts, then retired; by title."""
+        rank = {"active": 0, "draft": 1, "retired": 2}
+        chosen = [p for p in self.policies if p.section == section]
+        return sorted(chosen, key=lambda p: (rank[p.status], p.id))
+
+    @property
+    def checklists(self) -> list[Checklist]:
+        return [c for p in self.policies for c in p.checklists]
+
+    @property
+    def kpis(self) -> list[Kpi]:
+        return [k for p in self.policies for k in p.kpis]
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return `day` moved on by whole months, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("derived"):
+            continue
+        key = f.name.rstrip("_")  # `from_` is the YAML key `from`
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out.append((f.name, key, hints[f.name], required))
+    return tuple(out)
+
+
+def build(cls: type, data: dict[str, Any], doc: Document, refs: list[Ref], path=()) -> Any:
+    """Build dataclass `cls` from schema-valid `data`, recording every reference with its path."""
+    kwargs = {}
+    for name, key, hint, _ in _fields(cls):
+        if key in data:
+            kwargs[name] = _convert(hint, data[key], doc, refs, (*path, key))
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any, doc: Document, refs: list[Ref], path: tuple) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        base, *meta = typing.get_args(hint)
+        for m in meta:
+            if isinstance(m, _RefTo):
+                refs.append(Ref(m.kind, value, doc, path))
+        return _convert(base, value, doc, refs, path)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if value is None else _convert(options[0], value, doc, refs, path)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return tuple(_convert(item, v, doc, refs, (*path, i)) for i, v in enumerate(value))
+    if hint is dt.date:
+        return dt.date.fromisoformat(value)
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value, doc, refs, path)
+    if hint is float:
+        return float(value)
+    return value
+

@@ -1,0 +1,130 @@
+"""MkDocs plugin: hand the generated pages to MkDocs at build time. A thin adapter over the library."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .errors import HandbookError, Severity
+from .handbook import load_handbook, today_from_env
+from .render import Page, nav, render_pages
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+THEME = Path(__file__).parent / "theme"
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+class HandbookConfig(Config):
+    """Options under `plugins: - handbook:` in mkdocs.yml."""
+
+    policies = c.Type(str, default="policies")
+    schemas = c.Optional(c.Type(str))
+    nav = c.Type(bool, default=True)
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    """Validate the YAML handbook, render it, and add the pages to the build."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self.sources: dict[str, Path] = {}
+        self.problems: list[str] = []
+        self.serving = False
+        self.handbook = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup keeps this instance across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).parent
+        policies = root / self.config.policies
+        schemas = root / self.config.schemas if self.config.schemas else None
+        try:
+            result = load_handbook(policies, schemas, today_from_env())
+        except HandbookError as exc:
+            raise PluginError(str(exc)) from None
+        for d in result.diagnostics:
+            # Warnings (a review past due) must not fail `--strict`: the same commit must build tomorrow.
+            (log.error if d.severity is Severity.ERROR else log.info)(str(d))
+        self.problems = [str(d) for d in result.diagnostics if d.severity is Severity.ERROR]
+        if not result.ok:
+            count = len(self.problems)
+            if not (self.serving and self.pages):
+                raise PluginError(f"手册有 {count} 个错误(见上方 file:line:column),未生成站点。")
+            log.error("手册有 %d 个错误;预览中显示上一次成功生成的页面,并在每页顶部列出错误。", count)
+        else:
+            self.handbook = result.handbook
+            self.pages = render_pages(result.handbook, today_from_env())
+        config.watch.extend(str(p) for p in (policies, schemas or root / "schemas") if p.is_dir())
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        self._segment_terms(config)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        docs = Path(config.docs_dir).resolve()
+        repo = Path(config.config_file_path).parent.resolve()
+        menu = nav(self.handbook) if self.handbook is not None else []
+        listed = set(_nav_paths(menu))
+        for page in self.pages:
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(
+                    f"docs/{page.path} 与生成的页面同名。生成的页面不能手写:请删除或改名 docs/{page.path}。"
+                )
+            # Checklist pages stay out of the navigation (index pages list them) to keep it small.
+            inclusion = InclusionLevel.UNDEFINED if page.path in listed else InclusionLevel.NOT_IN_NAV
+            generated = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            if page.source is not None:
+                # "Edit this page" opens the YAML file, given relative to docs_dir (edit_uri's base).
+                generated.edit_uri = posixpath.normpath(os.path.relpath(repo / page.source, docs)).replace(
+                    os.sep, "/"
+                )
+            files.append(generated)
+        if self.config.nav and not config.nav and self.handbook is not None:
+            made = {p.path for p in self.pages}
+            extra = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in made)
+            config.nav = [*menu, *extra]
+        return files
+
+    def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
+        if not self.problems:
+            return markdown
+        listed = "\n".join(f"    - `{p}`" for p in self.problems[:50])
+        return f'!!! failure "手册有 {len(self.problems)} 个错误,以下页面是上一次成功生成的版本"\n{listed}\n\n{markdown}'
+
+    def _segment_terms(self, config: MkDocsConfig) -> None:
+        """Teach jieba the glossary's Chinese terms so search finds them as words."""
+        search = config.plugins.get("material/search")
+        if search is None or self.handbook is None or search.config.get("jieba_dict_user"):
+            return
+        words = sorted(
+            {w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases) if _HAN_WORD.match(w)}
+        )
+        text = "".join(f"{w} 10 n\n" for w in words)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        path = Path(tempfile.gettempdir()) / f"handbook-jieba-{digest}.txt"
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
+        search.config["jieba_dict_user"] = str(path)
+
+
+def _nav_paths(items: Any) -> list[str]:
+    """List every page path named in a MkDocs-style navigation."""
+    if isinstance(items, str):
+        return [items]
+    if isinstance(items, dict):
+        return [p for v in items.values() for p in _nav_paths(v)]
+    return [p for v in items for p in _nav_paths(v)]

@@ -1,0 +1,391 @@
+"""Model -> a tree of Markdown pages and assets, through Jinja2 templates kept in the package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import labels, views
+from .flowchart import flowchart_svg
+from .model import Handbook, Policy
+
+GLOSSARY = "glossary.md"
+
+
+class Md(Markup):
+    """Markdown that is already safe to place in a page (escaped text, or a rewritten Markdown field).
+
+    A Markup subclass, so Jinja's autoescaping leaves it alone and macro output stays safe too.
+    Markup's own methods escape their arguments: convert to str before editing one.
+    """
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated file: where it goes, what it holds, and the YAML file it came from."""
+
+    path: str  # posix path below the docs root, e.g. "workflow/daily-store-operations.md"
+    content: str | bytes
+    source: Path | None = None  # the YAML file, relative to the repository, for "edit this page"
+    title: str | None = None
+
+
+# --- escaping -----------------------------------------------------------------------------------
+
+# Brackets make links, braces make attribute lists (which can set onclick=...), the rest emphasis,
+# code and table cells. Line starts are escaped separately: "1." or "-" would open a list.
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|~])")
+_LINE_START = re.compile(r"^(\s*)(?:([-+#])|(\d+)([.)]))", re.MULTILINE)
+
+
+def do_text(value: object) -> Md:
+    """Escape plain text so it shows as written: no HTML, no Markdown structure."""
+    if isinstance(value, Markup):
+        return Md(value)
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SPECIALS.sub(r"\\\1", text)
+    text = _LINE_START.sub(_escape_line_start, text)
+    return Md(text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+def do_cell(value: object) -> Md:
+    """Escape text for one table cell: also no pipes and no line breaks."""
+    text = str(do_text(value))
+    return Md(text.replace("\n", "<br>"))
+
+
+def do_href(url: str) -> Md:
+    """Make a schema-checked URL safe as a Markdown link target."""
+    return Md(quote(str(url), safe=":/?#[]@!$&'*+,;=%~-._"))
+
+
+def _finalize(value: Any) -> Any:
+    # Every {{ value }} is escaped unless it is already Md: forgetting a filter cannot inject HTML.
+    if value is None:
+        return ""
+    if isinstance(value, Markup) or isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return do_text(value)
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^#{1,6} ")
+
+
+def tidy(markdown: str) -> str:
+    """Give every heading a blank line before and after and collapse blank runs (not in code)."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _HEADING.match(line):
+            if out and out[-1] != "":
+                out.append("")
+            out.append(line)
+            out.append("")
+            continue
+        if not fenced and line.strip() == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- links --------------------------------------------------------------------------------------
+
+_HANDBOOK_LINK = re.compile(r"\]\(\s*(policy|term|role):([a-z0-9-]+)\s*\)")
+
+
+class Linker:
+    """Where each policy, role, checklist and term lives, and relative links between pages."""
+
+    def __init__(self, handbook: Handbook) -> None:
+        self.handbook = handbook
+        self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
+        self.parts = {
+            part.id: f"{self.policies[p.id]}#{part.id}"
+            for p in handbook.policies
+            for part in (*p.kpis, *p.severity_levels, *p.procedures, *p.playbooks, *p.services)
+        }
+
+    def policy(self, ident: str) -> str:
+        return self.policies[ident]
+
+    def part(self, ident: str) -> str:
+        """Link to a KPI, severity level, procedure, playbook or service on its policy's page."""
+        return self.parts[ident]
+
+    @staticmethod
+    def role(ident: str) -> str:
+        return f"roles/{ident}.md"
+
+    @staticmethod
+    def checklist(ident: str) -> str:
+        return f"checklists/{ident}.md"
+
+    @staticmethod
+    def term(ident: str) -> str:
+        return f"{GLOSSARY}#term-{ident}"
+
+    @staticmethod
+    def relative(target: str, page: str) -> str:
+        path, _, anchor = target.partition("#")
+        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+        return f"{rel}#{anchor}" if anchor else rel
+
+    def markdown(self, text: str, page: str) -> Md:
+        """Rewrite policy:, term: and role: links in a Markdown field into page links."""
+        lookup: dict[str, Callable[[str], str]] = {
+            "policy": self.policy,
+            "term": self.term,
+            "role": self.role,
+        }
+
+        def swap(match: re.Match[str]) -> str:
+            target = lookup[match.group(1)](match.group(2))
+            return f"]({self.relative(target, page)})"
+
+        return Md(_HANDBOOK_LINK.sub(swap, str(text).strip()))
+
+
+# --- environment --------------------------------------------------------------------------------
+
+
+def environment() -> Environment:
+    """Build the Jinja environment: package templates, strict undefined, escaping by default."""
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=True,
+        finalize=_finalize,
+    )
+    env.globals["md"] = Md
+    env.filters.update(
+        href=do_href,
+        text=do_text,
+        cell=do_cell,
+        duration=lambda s: labels.duration(s) if s else "",
+        quota=labels.quota,
+        number=labels.number,
+        frequency=labels.FREQUENCY.__getitem__,
+        status=labels.STATUS.__getitem__,
+        audience=lambda values: "、".join(labels.AUDIENCE[v] for v in values),
+        cycle=labels.REVIEW_CYCLE.__getitem__,
+        direction=labels.DIRECTION.__getitem__,
+        incident=labels.INCIDENT.__getitem__,
+        obligation_kind=labels.OBLIGATION_KIND.__getitem__,
+    )
+    return env
+
+
+class Renderer:
+    """Render every page of one handbook; each template sees links relative to its own page."""
+
+    def __init__(self, handbook: Handbook, today: dt.date) -> None:
+        self.handbook = handbook
+        self.today = today
+        self.links = Linker(handbook)
+        self.env = environment()
+        self.roles = handbook.roles
+        self.terms = handbook.terms
+        self.policy_map = handbook.policy_map
+        self.checklist_map = views.checklist_map(handbook)
+        self.part_names = views.part_map(handbook)
+
+    def page(self, template: str, path: str, source: Path | None, title: str, **context: Any) -> Page:
+        def link(kind: str, ident: str, label: object | None = None) -> Md:
+            target = getattr(self.links, kind)(ident)
+            shown = label if label is not None else self.label(kind, ident)
+            return Md(f"[{do_text(shown)}]({self.links.relative(target, path)})")
+
+        def url(target: str) -> Md:
+            return Md(self.links.relative(target, path))
+
+        def markdown(text: str | None) -> Md:
+            return self.links.markdown(text or "", path)
+
+        content = self.env.get_template(template).render(
+            handbook=self.handbook,
+            today=self.today,
+            link=link,
+            url=url,
+            markdown=markdown,
+            roles=self.roles,
+            terms=self.terms,
+            policies=self.policy_map,
+            page_path=path,
+            **context,
+        )
+        return Page(path, tidy(content), source, title)
+
+    def label(self, kind: str, ident: str) -> str:
+        if kind == "policy":
+            return self.policy_map[ident].title
+        if kind == "role":
+            return self.roles[ident].name
+        if kind == "term":
+            return self.terms[ident].term
+        if kind == "checklist":
+            return self.checklist_map[ident].title
+        if kind == "part":
+            return self.part_names[ident]
+        raise KeyError(kind)
+
+    def render(self) -> list[Page]:
+        hb = self.handbook
+        settings = Path("policies/handbook.yaml")
+        roles_file = Path("policies/roles.yaml")
+        pages = [
+            self.page(
+                "home.md.jinja",
+                "index.md",
+                settings,
+                hb.settings.title,
+                recent=views.recent_changes(hb, limit=10),
+                due=views.reviews_due(hb, self.today, within_days=60),
+            )
+        ]
+        for section in hb.sections:
+            pages.append(
+                self.page(
+                    "section.md.jinja",
+                    f"{section.id}/index.md",
+                    settings,
+                    section.title,
+                    section=section,
+                    members=hb.in_section(section.id),
+                )
+            )
+        for policy in hb.policies:
+            pages.append(self.policy_page(policy))
+            pages.extend(self.flowcharts(policy))
+        for checklist in hb.checklists:
+            pages.append(
+                self.page(
+                    "checklist.md.jinja",
+                    self.links.checklist(checklist.id),
+                    checklist.policy.source if checklist.policy else None,
+                    checklist.title,
+                    checklist=checklist,
+                )
+            )
+        pages.append(
+            self.page(
+                "checklists.md.jinja",
+                "checklists/index.md",
+                None,
+                "检查清单",
+                groups=views.checklists_by_frequency(hb),
+            )
+        )
+        for role in hb.organisation.roles:
+            pages.append(
+                self.page(
+                    "role.md.jinja",
+                    self.links.role(role.id),
+                    roles_file,
+                    role.name,
+                    role=role,
+                    duties=views.role_duties(hb, role.id),
+                )
+            )
+        pages.append(
+            self.page(
+                "roles.md.jinja",
+                "roles/index.md",
+                roles_file,
+                "组织与角色",
+                chart=views.org_tree(hb),
+            )
+        )
+        pages.append(
+            self.page(
+                "glossary.md.jinja",
+                GLOSSARY,
+                Path("policies/glossary.yaml"),
+                "术语表",
+                usage=views.term_usage(hb),
+            )
+        )
+        return sorted(pages, key=lambda p: p.path)
+
+    def policy_page(self, policy: Policy) -> Page:
+        return self.page(
+            "policy.md.jinja",
+            self.links.policy(policy.id),
+            policy.source,
+            policy.title,
+            policy=policy,
+            section=next(s for s in self.handbook.sections if s.id == policy.section),
+            cited_by=views.cited_by(self.handbook, policy.id),
+            flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", self.links.policy(policy.id)),
+        )
+
+    def flowcharts(self, policy: Policy) -> list[Page]:
+        return [
+            Page(
+                f"assets/flow/{proc.id}.svg",
+                flowchart_svg(proc, self.roles),
+                policy.source,
+            )
+            for proc in policy.procedures
+        ]
+
+
+def render_pages(handbook: Handbook, today: dt.date | None = None) -> list[Page]:
+    """Render the whole handbook into pages, sorted by path (the same input gives the same bytes)."""
+    return Renderer(handbook, today or dt.date.today()).render()
+
+
+def nav(handbook: Handbook) -> list[Any]:
+    """Return a MkDocs-style navigation: sections with their policies, then roles and checklists."""
+    links = Linker(handbook)
+    items: list[Any] = [{"首页": "index.md"}]
+    for section in handbook.sections:
+        members = [{p.title: links.policy(p.id)} for p in handbook.in_section(section.id)]
+        items.append({section.title: [f"{section.id}/index.md", *members]})
+    items.append({"角色": ["roles/index.md", *({r.name: links.role(r.id)} for r in handbook.organisation.roles)]})
+    items.append({"检查清单": ["checklists/index.md"]})
+    items.append({"术语表": GLOSSARY})
+    return items
+
+
+def write_tree(pages: list[Page], out: Path) -> None:
+    """Write pages under `out`, replacing it only once everything has been written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for page in pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
+            target.write_bytes(data)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

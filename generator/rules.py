@@ -1,0 +1,350 @@
+"""Cross-file rules: unique ids, references that resolve, consistent dates, sane thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, Severity
+from .loader import Document
+from .model import Handbook, Policy, Ref
+
+# Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
+POLICY_PARTS = {
+    "checklist": "checklists",
+    "service": "services",
+    "procedure": "procedures",
+    "report": "reports",
+    "channel": "channels",
+    "meeting": "meetings",
+    "kpi": "kpis",
+    "report-definition": "report_definitions",
+    "severity": "severity_levels",
+    "playbook": "playbooks",
+    "obligation": "obligations",
+}
+NOUNS = {
+    "policy": "政策",
+    "role": "角色",
+    "term": "术语",
+    "department": "部门",
+    "group": "小组",
+    "checklist": "清单",
+    "service": "服务",
+    "procedure": "流程",
+    "report": "汇报",
+    "channel": "渠道",
+    "meeting": "会议",
+    "kpi": "指标",
+    "report-definition": "报表",
+    "severity": "事件级别",
+    "playbook": "预案",
+    "obligation": "合规义务",
+}
+WHERE = {
+    "role": "请使用 policies/roles.yaml 中定义的角色 id,或先在那里添加这个角色。",
+    "recipient": "请使用 policies/roles.yaml 中定义的角色 id,或写 client 表示客户方。",
+    "policy": "请写手册中已有政策的 id(即文件名去掉 .yaml)。",
+    "term": "请使用 policies/glossary.yaml 中定义的术语 id,或先在那里添加这个术语。",
+    "kpi": "请使用数据部分(data)政策中 kpis 定义的指标 id。",
+    "severity": "请使用危机管理部分 severity_levels 中定义的级别 id。",
+    "department": "请使用 roles.yaml 中 departments 定义的部门 id。",
+    "group": "请使用 roles.yaml 中该部门 groups 下定义的小组 id。",
+}
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+HANDBOOK_SCHEMES = {"policy": "policy", "term": "term", "role": "role"}
+_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_PERIODS = {"event": 0, "day": 1, "week": 2, "month": 3, "quarter": 4}
+_FREQUENCY_PERIOD = {"per-event": "event", "daily": "day", "weekly": "week", "monthly": "month"}
+_FREQUENCY_PERIOD["quarterly"] = "quarter"
+_PERIOD_WORDS = {"event": "每次事件", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}
+
+
+@dataclass
+class Place:
+    """Where an id was defined: which document and which path inside it."""
+
+    doc: Document
+    path: tuple[str | int, ...]
+
+
+@dataclass
+class Index:
+    """Every id defined in the handbook, per namespace; a namespace is None when unknowable."""
+
+    ids: dict[str, dict[str, Place] | None] = field(default_factory=dict)
+    groups_of: dict[str, set[str]] = field(default_factory=dict)  # department -> group ids
+
+
+class Rules:
+    """Collect diagnostics from the cross-file rules of one handbook."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.out: list[Diagnostic] = []
+
+    def report(
+        self,
+        doc: Document,
+        path: tuple,
+        code: str,
+        message: str,
+        *,
+        severity: Severity = Severity.ERROR,
+        key: bool = False,
+    ) -> None:
+        line, column = doc.locate(path, key=key)
+        self.out.append(Diagnostic(doc.path, line, column, severity, code, message))
+
+    # --- ids ------------------------------------------------------------------------------------
+
+    def define(self, index: Index, namespace: str, ident: object, doc: Document, path: tuple) -> None:
+        """Record an id; report it when the namespace already has it (also ignoring case)."""
+        table = index.ids.setdefault(namespace, {})
+        if table is None or not isinstance(ident, str):
+            return
+        folded = {k.casefold(): k for k in table}
+        clash = ident if ident in table else folded.get(ident.casefold())
+        if clash is not None:
+            first = table[clash]
+            line, _ = first.doc.locate(first.path)
+            same = "" if clash == ident else f"(与 {clash} 只差大小写)"
+            self.report(
+                doc,
+                path,
+                "duplicate-id",
+                f"{NOUNS[namespace]} id {ident} 已在 {first.doc.path}:{line} 定义过{same}。"
+                "id 在整本手册内必须唯一:请换一个 id。",
+            )
+            return
+        table[ident] = Place(doc, path)
+
+    def check_refs(self, index: Index, refs: Iterable[Ref]) -> None:
+        """Report every reference whose target is not defined."""
+        for ref in refs:
+            namespace = "role" if ref.kind == "recipient" else ref.kind
+            table = index.ids.get(namespace)
+            if table is None:
+                continue  # the file that defines this namespace is broken; it has its own errors
+            if ref.kind == "recipient" and ref.target == "client":
+                continue
+            if ref.target in table:
+                continue
+            guess = difflib.get_close_matches(ref.target, list(table), n=1, cutoff=0.6)
+            maybe = f"是否想写 {guess[0]}?" if guess else ""
+            noun = NOUNS.get(namespace, namespace)
+            self.report(
+                ref.doc,
+                ref.path,
+                f"dangling-{namespace}",
+                f"{noun} {ref.target} 不存在。{maybe}{WHERE[ref.kind]}",
+            )
+
+    # --- per-policy rules -------------------------------------------------------------------------
+
+    def check_policy(self, policy: Policy, doc: Document, folder: str) -> None:
+        stem = Path(doc.path).stem
+        if policy.id != stem:
+            self.report(
+                doc,
+                ("id",),
+                "id-filename",
+                f"id {policy.id} 与文件名 {stem}.yaml 不一致。请把文件改名为 {policy.id}.yaml,"
+                f"或把 id 改为 {stem}。",
+            )
+        if policy.section != folder:
+            self.report(
+                doc,
+                ("section",),
+                "wrong-section",
+                f"section 写的是 {policy.section},但文件在 {folder}/ 文件夹中。"
+                f"请把 section 改为 {folder},或把文件移到 policies/{policy.section}/。",
+            )
+        if policy.id in policy.related:
+            i = policy.related.index(policy.id)
+            self.report(doc, ("related", i), "self-reference", "related 中不能包含本政策自己。")
+        self.check_dates(policy, doc)
+        self.check_kpis(policy, doc)
+        self.check_quotas(policy, doc)
+
+    def check_dates(self, policy: Policy, doc: Document) -> None:
+        newest = policy.changelog[0]
+        if newest.version != policy.version:
+            self.report(
+                doc,
+                ("changelog", 0, "version"),
+                "changelog-version",
+                f"changelog 第一条(最新)的版本是 {newest.version},但政策的 version 是 "
+                f"{policy.version}。请为新版本在 changelog 最前面加一条记录,或改正 version。",
+            )
+        for i, entry in enumerate(policy.changelog):
+            if entry.date > self.today:
+                self.report(
+                    doc,
+                    ("changelog", i, "date"),
+                    "future-date",
+                    f"changelog 的日期 {entry.date} 晚于今天({self.today})。变更记录只记已发生的事。",
+                )
+            if i and entry.date > policy.changelog[i - 1].date:
+                self.report(
+                    doc,
+                    ("changelog", i, "date"),
+                    "changelog-order",
+                    f"changelog 应按时间从新到旧排列:第 {i + 1} 条({entry.date})比它前面一条"
+                    f"({policy.changelog[i - 1].date})还新。",
+                )
+            if i and _version(entry.version) >= _version(policy.changelog[i - 1].version):
+                self.report(
+                    doc,
+                    ("changelog", i, "version"),
+                    "changelog-order",
+                    f"changelog 的版本应从新到旧递减:{entry.version} 不应排在 "
+                    f"{policy.changelog[i - 1].version} 之后。",
+                )
+        if policy.review.last > self.today:
+            self.report(
+                doc,
+                ("review", "last"),
+                "future-date",
+                f"最近复审日期 {policy.review.last} 晚于今天({self.today})。请填写已经完成复审的日期。",
+            )
+        if policy.status == "active" and policy.effective > self.today:
+            self.report(
+                doc,
+                ("effective",),
+                "not-yet-effective",
+                f"状态是 active,但生效日期 {policy.effective} 还没到。"
+                "尚未生效的政策请用 status: draft,或改正生效日期。",
+                severity=Severity.WARNING,
+            )
+        due = policy.review.next
+        if policy.status != "retired" and due < self.today:
+            cycle = {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "annual": "每年"}
+            self.report(
+                doc,
+                ("review", "last"),
+                "review-overdue",
+                f"复审已逾期:复审周期为{cycle[policy.review.cycle]},上次复审 {policy.review.last},"
+                f"应在 {due} 前复审。请负责人复审后更新 review.last。",
+                severity=Severity.WARNING,
+            )
+
+    def check_kpis(self, policy: Policy, doc: Document) -> None:
+        for i, kpi in enumerate(policy.kpis):
+            order = (kpi.target, kpi.warning, kpi.alert)
+            good = order[0] > order[1] > order[2] if kpi.direction == "higher" else order[0] < order[1] < order[2]
+            if not good:
+                want = "目标值 > 预警值 > 告警值" if kpi.direction == "higher" else "目标值 < 预警值 < 告警值"
+                way = "越高越好" if kpi.direction == "higher" else "越低越好"
+                self.report(
+                    doc,
+                    ("kpis", i, "warning"),
+                    "kpi-thresholds",
+                    f"指标 {kpi.id} {way},阈值应满足 {want},现在是 目标 {kpi.target}、预警 "
+                    f"{kpi.warning}、告警 {kpi.alert}。请检查阈值或 direction。",
+                )
+
+    def check_quotas(self, policy: Policy, doc: Document) -> None:
+        for c, checklist in enumerate(policy.checklists):
+            period_of_list = _FREQUENCY_PERIOD[checklist.frequency]
+            for i, item in enumerate(checklist.items):
+                if item.quota is None:
+                    continue
+                period = item.quota.period
+                if period == "event" and checklist.frequency != "per-event":
+                    why = "按事件计数的定额只能用在 per-event 清单中"
+                elif period != "event" and _PERIODS[period] < _PERIODS[period_of_list] and period_of_list != "event":
+                    why = (
+                        f"清单按{_PERIOD_WORDS[period_of_list]}执行一次,定额却按{_PERIOD_WORDS[period]}计,"
+                        "两次勾选之间的定额无法核对"
+                    )
+                else:
+                    continue
+                self.report(
+                    doc,
+                    ("checklists", c, "items", i, "quota", "period"),
+                    "quota-period",
+                    f"定额周期与清单频率不匹配:{why}。请把 quota.period 改为 "
+                    f"{period_of_list}(或更长的周期),或把这一项移到频率相符的清单。",
+                )
+
+    # --- organisation ---------------------------------------------------------------------------
+
+    def check_organisation(self, handbook: Handbook, doc: Document, index: Index) -> None:
+        roles = handbook.roles
+        for i, role in enumerate(handbook.organisation.roles):
+            if role.group and role.department in index.groups_of:
+                if role.group not in index.groups_of[role.department]:
+                    self.report(
+                        doc,
+                        ("roles", i, "group"),
+                        "group-department",
+                        f"小组 {role.group} 不属于部门 {role.department}。"
+                        "请改正 group,或把小组加到该部门的 groups 中。",
+                    )
+            chain = [role.id]
+            boss = role.reports_to
+            while boss in roles and boss not in chain:
+                chain.append(boss)
+                boss = roles[boss].reports_to
+            if boss == role.id:
+                self.report(
+                    doc,
+                    ("roles", i, "reports_to"),
+                    "reporting-cycle",
+                    f"汇报关系形成了循环:{' → '.join([*chain, role.id])}。请改正其中一个 reports_to。",
+                )
+
+    # --- markdown links -------------------------------------------------------------------------
+
+    def check_links(self, doc: Document, path: tuple, text: str, index: Index) -> Iterator[Ref]:
+        """Check link schemes in a Markdown field; yield handbook links (policy:, term:, role:)."""
+        targets = [(m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2)) for m in _LINK.finditer(text)]
+        targets += [(m.start(1), m.group(1)) for m in _REFDEF.finditer(text)]
+        for offset, target in sorted(targets):
+            scheme_match = _SCHEME.match(target)
+            if not scheme_match:
+                continue
+            scheme = scheme_match.group(1).lower()
+            line, column = doc.locate_in_text(path, offset)
+            if scheme in HANDBOOK_SCHEMES:
+                ident = target[len(scheme) + 1 :]
+                ref = Ref(HANDBOOK_SCHEMES[scheme], ident, doc, path)
+                table = index.ids.get(ref.kind)
+                if table is not None and ident not in table:
+                    guess = difflib.get_close_matches(ident, list(table), n=1, cutoff=0.6)
+                    maybe = f"是否想写 {scheme}:{guess[0]}?" if guess else ""
+                    self.out.append(
+                        Diagnostic(
+                            doc.path,
+                            line,
+                            column,
+                            Severity.ERROR,
+                            f"dangling-{ref.kind}",
+                            f"链接 {target} 指向的{NOUNS[ref.kind]}不存在。{maybe}{WHERE[ref.kind]}",
+                        )
+                    )
+                yield ref
+            elif scheme not in SAFE_SCHEMES:
+                self.out.append(
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        column,
+                        Severity.ERROR,
+                        "unsafe-link",
+                        f"不允许 {scheme}: 链接。链接只能用 https:、http:、mailto:、tel:,"
+                        "或用 policy:、term:、role: 指向手册内容。",
+                    )
+                )
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = tuple(int(p) for p in text.split("."))
+    return parts + (0,) * (3 - len(parts))

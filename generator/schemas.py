@@ -1,0 +1,73 @@
+"""schemas/*.schema.json -> one compiled validator per document kind, built once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import SetupError
+
+SECTION_KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
+ROOT_FILES = {"handbook.yaml": "handbook", "roles.yaml": "roles", "glossary.yaml": "glossary"}
+KINDS = (*ROOT_FILES.values(), *SECTION_KINDS)
+
+
+@dataclass(frozen=True, eq=False)
+class SchemaSet:
+    """The handbook's schemas, each compiled into a validator with format checking on."""
+
+    directory: Path
+    schemas: dict[str, dict[str, Any]]
+    validators: dict[str, Draft202012Validator]
+
+    def validator(self, kind: str) -> Draft202012Validator:
+        """Return the validator for a document kind (a section kind or handbook/roles/glossary)."""
+        return self.validators[kind]
+
+
+def load_schemas(directory: Path) -> SchemaSet:
+    """Read and compile every schema in `directory`; raise SetupError if one is missing or bad."""
+    directory = directory.resolve()
+    stamp = tuple(
+        (p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.schema.json"))
+    )
+    return _load(directory, stamp)
+
+
+@lru_cache(maxsize=4)
+def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
+    if not directory.is_dir():
+        raise SetupError(f"找不到 schema 文件夹 {directory}")
+    schemas: dict[str, dict[str, Any]] = {}
+    for name in ("common", *KINDS):
+        path = directory / f"{name}.schema.json"
+        try:
+            schemas[name] = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SetupError(f"缺少 schema 文件 {path}") from None
+        except (OSError, ValueError) as exc:
+            raise SetupError(f"无法读取 schema 文件 {path}:{exc}") from None
+    registry = Registry().with_resources(
+        (f"{name}.schema.json", Resource.from_contents(schema, default_specification=DRAFT202012))
+        for name, schema in schemas.items()
+    )
+    validators = {}
+    for kind in KINDS:
+        try:
+            Draft202012Validator.check_schema(schemas[kind])
+        except SchemaError as exc:
+            raise SetupError(f"schema {kind}.schema.json 本身无效:{exc.message}") from None
+        validators[kind] = Draft202012Validator(
+            schemas[kind],
+            registry=registry,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+    return SchemaSet(directory, schemas, validators)

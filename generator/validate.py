@@ -1,0 +1,240 @@
+"""Schema errors -> diagnostics in plain words, pointing at the exact key or value."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+from .errors import Diagnostic, Severity
+from .loader import Document
+from .schemas import SchemaSet
+
+_TYPES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值(true/false)",
+    "array": "列表",
+    "object": "映射(字段: 值)",
+    "null": "空值",
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "布尔值"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "小数"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    return "映射"
+
+
+def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Diagnostic]:
+    """Validate one document against its kind's schema; return every problem, located."""
+    validator = schemas.validator(kind)
+    out: list[Diagnostic] = []
+    for error in validator.iter_errors(doc.data):
+        out.extend(_translate(doc, kind, schemas, error))
+    return out
+
+
+def _translate(
+    doc: Document, kind: str, schemas: SchemaSet, error: ValidationError
+) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    v = error.validator
+    value = error.instance
+    field = _describe(schemas, kind, path)
+    label = _label(path, field)
+
+    def at(p: tuple, code: str, message: str, *, key: bool = False) -> Diagnostic:
+        line, column = doc.locate(p, key=key)
+        return Diagnostic(doc.path, line, column, Severity.ERROR, code, message)
+
+    if v == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for extra in sorted(set(value) - set(allowed)):
+            guess = _did_you_mean(extra, allowed)
+            yield at(
+                (*path, extra),
+                "unknown-key",
+                f"未知字段 {extra}。{guess}这里可用的字段:{'、'.join(allowed)}。",
+                key=True,
+            )
+    elif v == "required":
+        for name in error.validator_value:
+            if isinstance(value, dict) and name not in value:
+                sub = _describe(schemas, kind, (*path, name))
+                what = f"({sub['title']})" if sub.get("title") else ""
+                how = f"{sub['description']}" if sub.get("description") else ""
+                where = f"{_label(path, field)} " if path else ""
+                yield at(path, "missing-key", f"{where}缺少必填字段 {name}{what}。{how}", key=True)
+    elif v == "type":
+        yield at(path, _type_code(value), _type_message(doc, path, label, value, error.validator_value))
+    elif v == "enum":
+        choices = [str(c) for c in error.validator_value]
+        guess = _enum_guess(value, choices, field.get("description", ""))
+        yield at(
+            path,
+            "bad-value",
+            f"{label} 的值 {_show(value)} 不在可选范围内。{guess}可选值:{'、'.join(choices)}。",
+        )
+    elif v == "format":
+        yield at(
+            path,
+            "bad-date",
+            f"{label} 的值 {_show(value)} 不是有效日期:请写成 YYYY-MM-DD,"
+            "并确认这一天真实存在(例如 2 月没有 30 日)。",
+        )
+    elif v == "pattern":
+        hint = field.get("description", "")
+        example = field.get("examples", [None])[0]
+        more = f"例如:{example}" if example is not None else ""
+        yield at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{hint}{more}")
+    elif v in ("minLength", "maxLength"):
+        if v == "minLength":
+            msg = f"{label} 不能为空,请填写内容。"
+        else:
+            msg = f"{label} 太长({len(value)} 个字符),上限 {error.validator_value} 个字符。"
+        yield at(path, "bad-length", msg)
+    elif v in ("minItems", "maxItems"):
+        bound = error.validator_value
+        msg = f"{label} 至少要有 {bound} 项。" if v == "minItems" else f"{label} 最多 {bound} 项。"
+        yield at(path, "bad-length", msg)
+    elif v == "uniqueItems":
+        seen: set[str] = set()
+        for i, item in enumerate(value):
+            marker = repr(item)
+            if marker in seen:
+                yield at((*path, i), "duplicate-item", f"{label} 中 {_show(item)} 重复出现,请删除一个。")
+            seen.add(marker)
+    elif v in ("minimum", "maximum"):
+        word = "不能小于" if v == "minimum" else "不能大于"
+        yield at(path, "out-of-range", f"{label} 的值 {value} {word} {error.validator_value}。")
+    else:  # keywords our schemas do not use today; keep jsonschema's own words
+        yield at(path, "schema", f"{label}:{error.message}")
+
+
+def _type_code(value: Any) -> str:
+    return "empty-value" if value is None else "wrong-type"
+
+
+def _type_message(doc: Document, path: tuple, label: str, value: Any, expected: Any) -> str:
+    wanted = "或".join(_TYPES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+    if value is None:
+        return f"{label} 没有填写内容(空值)。请填写{wanted},或者删除这一行。"
+    message = f"{label} 应该是{wanted},现在是{_type_name(value)} {_show(value)}。"
+    wants_text = expected == "string" or (isinstance(expected, list) and "string" in expected)
+    if wants_text and isinstance(value, bool | int | float):
+        node = doc.find(path)
+        raw = getattr(node, "value", str(value))
+        message += (
+            f"YAML 把未加引号的 {raw} 读成了{_type_name(value)}(YAML 1.1 的规则:yes/no/on/off 是布尔值,"
+            f'1:30 是六十进制数,0755 是八进制数)。如果要写文字,请加引号:"{raw}"。'
+        )
+    return message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return f"“{shown}”"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return ""
+    return str(value)
+
+
+def _label(path: tuple, field: dict[str, Any]) -> str:
+    name = _path_text(path) or "文件顶层"
+    title = field.get("title", "")
+    chinese = title.split(" ")[0] if title else ""
+    return f"{name}({chinese})" if chinese else name
+
+
+def _path_text(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"是否想写 {close[0]}?" if close else ""
+
+
+def _enum_guess(value: Any, choices: list[str], description: str) -> str:
+    text = str(value)
+    close = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+    if close:
+        return f"是否想写 {close[0]}?"
+    # Descriptions pair codes with Chinese labels ("active 生效中"): match the label an editor typed.
+    for choice in choices:
+        found = re.search(rf"(?<![a-z-]){re.escape(choice)} ([^,,。;;、()()]+)", description)
+        label = found.group(1).strip() if found else ""
+        if label and (text in label or label in text):
+            return f"“{text}”对应的值是 {choice},是否想写 {choice}?"
+    return ""
+
+
+def _describe(schemas: SchemaSet, kind: str, path: tuple) -> dict[str, Any]:
+    """Return the title, description and examples of the property at `path` in a kind's schema."""
+    pattern = tuple("[]" if isinstance(p, int) else p for p in path)
+    return field_index(schemas, kind).get(pattern, {})
+
+
+def field_index(schemas: SchemaSet, kind: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Map every property path of a kind (list items as "[]") to its merged annotations."""
+    return _field_index(schemas, kind)
+
+
+@lru_cache(maxsize=32)
+def _field_index(schemas: SchemaSet, kind: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    index: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def walk(schema: dict[str, Any], base: str, path: tuple[str, ...], notes: dict) -> None:
+        schema, base, merged = _resolve(schemas, schema, base, notes)
+        index.setdefault(path, merged)
+        for name, sub in schema.get("properties", {}).items():
+            walk(sub, base, (*path, name), {})
+        items = schema.get("items")
+        if isinstance(items, dict):
+            walk(items, base, (*path, "[]"), {})
+
+    walk(schemas.schemas[kind], f"{kind}.schema.json", (), {})
+    return index
+
+
+def _resolve(
+    schemas: SchemaSet, schema: dict[str, Any], base: str, notes: dict[str, Any]
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """Follow $ref chains; annotations next to a $ref win over the target's own."""
+    merged = dict(notes)
+    while True:
+        for key in ("title", "description", "examples"):
+            if key in schema and key not in merged:
+                merged[key] = schema[key]
+        ref = schema.get("$ref")
+        if not ref:
+            merged.setdefault("schema", schema)
+            return schema, base, merged
+        target, _, pointer = ref.partition("#")
+        base = target or base
+        node: Any = schemas.schemas[base.removesuffix(".schema.json")]
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        schema = node

@@ -46,10 +46,16 @@ def _parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--policies", type=Path, default=Path("policies"), help="the policies folder (default: ./policies)"
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="the policies folder (default: ./policies)",
     )
     common.add_argument(
-        "--schemas", type=Path, default=None, help="the schemas folder (default: beside the policies folder)"
+        "--schemas",
+        type=Path,
+        default=None,
+        help="the schemas folder (default: beside the policies folder)",
     )
     common.add_argument(
         "--today",
@@ -66,8 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         "on those files or folders; the rest of the handbook is still read to resolve references. "
         "Exit 0 when valid (warnings allowed), 1 when the content has errors, 2 on usage errors.",
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to report on")
-    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to report on"
+    )
+    check.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
     check.set_defaults(run=_validate)
 
     out = sub.add_parser(
@@ -77,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate, then write every generated page as a plain Markdown tree to --out. "
         "Nothing is written when the handbook has errors.",
     )
-    out.add_argument("--out", type=Path, required=True, help="the folder to write (replaced as a whole)")
+    out.add_argument(
+        "--out", type=Path, required=True, help="the folder to write (replaced as a whole)"
+    )
     out.set_defaults(run=_render)
     return parser
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is: an error fails validation, a warning does not."""
 
     ERROR = "error"
     WARNING = "warning"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +27,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+        return (
+            f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+        )
 
     def as_dict(self) -> dict[str, object]:
         """Return the diagnostic as plain JSON-ready data."""

@@ -16,7 +16,13 @@ PAD = 12
 GAP = 34
 BAND = 44  # the numbered band on the left of each step box
 FONT_FAMILY = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
-COLOURS = {"box": "#f5f7fa", "edge": "#4051b5", "band": "#4051b5", "text": "#1f2329", "muted": "#5f6672"}
+COLOURS = {
+    "box": "#f5f7fa",
+    "edge": "#4051b5",
+    "band": "#4051b5",
+    "text": "#1f2329",
+    "muted": "#5f6672",
+}
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -30,7 +36,9 @@ def wrap(text: str, width: float, size: float = FONT) -> list[str]:
     current = ""
     for ch in " ".join(text.split()):
         if current and text_width(current + ch, size) > width:
-            cut = max(current.rfind(" "), current.rfind(","), current.rfind("、"), current.rfind(";"))
+            cut = max(
+                current.rfind(" "), current.rfind(","), current.rfind("、"), current.rfind(";")
+            )
             if cut > len(current) // 2:
                 lines.append(current[: cut + 1].rstrip())
                 current = current[cut + 1 :].lstrip()
@@ -80,7 +88,12 @@ def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
         parts += _lines([role], left, y + PAD, weight="bold", colour=COLOURS["edge"])
         parts += _lines(body, left, y + PAD + LINE)
         parts += _lines(
-            note_lines, left, y + PAD + LINE * (1 + len(body)), size=FONT - 2, colour=COLOURS["muted"], step=LINE - 2
+            note_lines,
+            left,
+            y + PAD + LINE * (1 + len(body)),
+            size=FONT - 2,
+            colour=COLOURS["muted"],
+            step=LINE - 2,
         )
         y += height
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, Severity, SetupError, has_errors, sort_diagnostics
+from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, read_document
 from .model import (
     Glossary,
@@ -21,7 +21,7 @@ from .model import (
     Settings,
     build,
 )
-from .rules import POLICY_PARTS, Index, Rules
+from .rules import POLICY_PARTS, Index, Place, Rules
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
 from .validate import field_index, schema_diagnostics
 
@@ -65,7 +65,9 @@ def load_handbook(
     """Load, validate and model the handbook under `policies`; never raise on bad content."""
     policies = Path(policies)
     if not policies.is_dir():
-        raise SetupError(f"找不到政策文件夹 {policies}(应包含 handbook.yaml、roles.yaml 和各部分的文件夹)")
+        raise SetupError(
+            f"找不到政策文件夹 {policies}(应包含 handbook.yaml、roles.yaml 和各部分的文件夹)"
+        )
     schemas = load_schemas(schemas_dir or policies.resolve().parent / "schemas")
     return _Loader(policies, schemas, today or today_from_env()).run()
 
@@ -131,7 +133,9 @@ class _Loader:
                     self.valid[kind] = doc
         return doc
 
-    def error(self, path: Path, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+    def error(
+        self, path: Path, code: str, message: str, severity: Severity = Severity.ERROR
+    ) -> None:
         self.diagnostics.append(Diagnostic(path, 1, 1, severity, code, message))
 
     def section_kinds(self, settings: Document) -> dict[str, str]:
@@ -160,7 +164,11 @@ class _Loader:
                     continue
                 shown = display_path(path)
                 if path.parent != entry:
-                    self.error(shown, "misplaced-file", f"{shown} 在子文件夹中。政策文件必须直接放在 {display_path(entry)}/ 下。")
+                    self.error(
+                        shown,
+                        "misplaced-file",
+                        f"{shown} 在子文件夹中。政策文件必须直接放在 {display_path(entry)}/ 下。",
+                    )
                 elif path.suffix == ".yml":
                     self.error(shown, "wrong-extension", f"{shown} 的扩展名是 .yml,请改为 .yaml。")
                 elif path.suffix != ".yaml":
@@ -184,7 +192,9 @@ class _Loader:
         return build(cls, doc.data, doc, refs)
 
     def finish(self, policy: Policy, doc: Document, refs: list[Ref]) -> Policy:
-        people = frozenset(r.target for r in refs if r.kind in ("role", "recipient") and r.target != "client")
+        people = frozenset(
+            r.target for r in refs if r.kind in ("role", "recipient") and r.target != "client"
+        )
         source = Path(os.path.relpath(Path(doc.path).resolve(), self.repo))
         policy = dataclasses.replace(policy, source=source, participants=people)
         for part in (*policy.checklists, *policy.kpis):
@@ -200,10 +210,18 @@ class _Loader:
             index.ids["role"] = index.ids["department"] = index.ids["group"] = None
         else:
             for i, dept in _items(roles, "departments"):
-                define(index, "department", dept.get("id"), roots["roles"], ("departments", i, "id"))
+                define(
+                    index, "department", dept.get("id"), roots["roles"], ("departments", i, "id")
+                )
                 groups = index.groups_of.setdefault(str(dept.get("id")), set())
                 for j, group in _items(dept, "groups"):
-                    define(index, "group", group.get("id"), roots["roles"], ("departments", i, "groups", j, "id"))
+                    define(
+                        index,
+                        "group",
+                        group.get("id"),
+                        roots["roles"],
+                        ("departments", i, "groups", j, "id"),
+                    )
                     groups.add(str(group.get("id")))
             for i, role in _items(roles, "roles"):
                 define(index, "role", role.get("id"), roots["roles"], ("roles", i, "id"))
@@ -218,11 +236,17 @@ class _Loader:
             index.ids.setdefault(namespace, {})
         for doc, _ in policy_docs:
             if not isinstance(doc.data, dict):
-                continue
-            define(index, "policy", doc.data.get("id"), doc, ("id",))
-            for namespace, key in POLICY_PARTS.items():
-                for i, part in _items(doc.data, key):
-                    define(index, namespace, part.get("id"), doc, (key, i, "id"))
+                # An unreadable file defines ids we cannot see: don't report references to them.
+                for namespace in POLICY_PARTS:
+                    index.ids[namespace] = None
+            else:
+                define(index, "policy", doc.data.get("id"), doc, ("id",))
+                for namespace, key in POLICY_PARTS.items():
+                    for i, part in _items(doc.data, key):
+                        define(index, namespace, part.get("id"), doc, (key, i, "id"))
+            if str(doc.path) not in self.valid:
+                # A broken file is still known by its name, so links to it don't pile up errors.
+                index.ids["policy"].setdefault(Path(doc.path).stem, Place(doc, ()))
         return index
 
     def markdown_refs(self, doc: Document, index: Index) -> Iterator[Ref]:

@@ -26,7 +26,12 @@ INCIDENT = {
     "service-outage": "系统故障",
     "other": "其他",
 }
-OBLIGATION_KIND = {"law": "法律", "regulation": "法规规章", "platform-rule": "平台规则", "contract": "合同约定"}
+OBLIGATION_KIND = {
+    "law": "法律",
+    "regulation": "法规规章",
+    "platform-rule": "平台规则",
+    "contract": "合同约定",
+}
 _PER = {"person": "每人", "account": "每个账号", "team": "每个团队", "client": "每个客户"}
 _PERIOD = {"day": "每天", "week": "每周", "month": "每月", "quarter": "每季度", "event": "每次"}
 _UNITS = {

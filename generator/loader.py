@@ -136,9 +136,15 @@ def _decode(raw: bytes, shown: Path) -> tuple[str, Diagnostic | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        good = raw[: exc.start].decode("utf-8")
-        line = good.count("\n") + 1
-        column = len(good) - (good.rfind("\n") + 1) + 1
+        # GBK bytes often pass as UTF-8 for a while: point at the line's first non-ASCII byte.
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        first = next((i for i in range(start, exc.start) if raw[i] >= 0x80), exc.start)
+        try:
+            before = raw[start:first].decode("utf-8")
+        except UnicodeDecodeError:
+            before, first = raw[start : exc.start].decode("utf-8", "replace"), exc.start
+        line = raw[:start].count(b"\n") + 1
+        column = len(before) + 1
         return "", _diag(
             shown,
             line,
@@ -148,14 +154,20 @@ def _decode(raw: bytes, shown: Path) -> tuple[str, Diagnostic | None]:
         )
 
 
+_TAB_HINT = "YAML 不允许用 Tab 缩进或对齐,请把 Tab 换成空格。"
 _HINTS = [
-    (re.compile(r"found character '\\t'"), "YAML 不允许用 Tab 缩进,请改用空格。"),
     (
         re.compile(r"found unexpected end of stream|found unexpected end"),
         "引号或括号没有闭合:检查这一行附近的 \" ' [ { 是否成对。",
     ),
-    (re.compile(r"expected a single document"), "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。"),
-    (re.compile(r"mapping values are not allowed"), "冒号后面要有空格;如果文字里本身有冒号,请给整段文字加引号。"),
+    (
+        re.compile(r"expected a single document|found another document"),
+        "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。",
+    ),
+    (
+        re.compile(r"mapping values are not allowed"),
+        "冒号后面要有空格;如果文字里本身有冒号,请给整段文字加引号。",
+    ),
     (
         re.compile(r"expected <block end>|did not find expected key|expected ',' or"),
         "缩进不一致或括号不匹配:同一层的字段要对齐。",
@@ -176,11 +188,20 @@ def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
         hint = next((h for rx, h in _HINTS if rx.search(problem)), "请检查这一行的 YAML 写法。")
-        return doc, [_diag(doc.path, line, column, "yaml-syntax", f"YAML 语法错误({problem}):{hint}")]
+        lines = doc.text.splitlines()
+        if 0 < line <= len(lines) and "\t" in lines[line - 1][: column + 1]:
+            hint = _TAB_HINT
+        else:
+            hint += _unclosed_quote(lines[:line])
+        return doc, [
+            _diag(doc.path, line, column, "yaml-syntax", f"YAML 语法错误({problem}):{hint}")
+        ]
     except RecursionError:
         return doc, [_diag(doc.path, 1, 1, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")]
     if root is None:
-        return doc, [_diag(doc.path, 1, 1, "empty-file", "文件是空的。请填写内容,或者删除这个文件。")]
+        return doc, [
+            _diag(doc.path, 1, 1, "empty-file", "文件是空的。请填写内容,或者删除这个文件。")
+        ]
     if not isinstance(root, MappingNode):
         line, column = root.start_mark.line + 1, root.start_mark.column + 1
         return doc, [
@@ -200,6 +221,19 @@ def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
     return doc, builder.diagnostics
 
 
+def _unclosed_quote(lines: list[str]) -> str:
+    """Name the first line with an unclosed quote or bracket: the usual cause of a later error."""
+    for number, text in enumerate(lines, 1):
+        code = text.split(" #", 1)[0].replace('\\"', "")
+        if code.count('"') % 2:
+            return f"(第 {number} 行的双引号可能没有闭合。)"
+        bare = re.sub(r'"[^"]*"|\'[^\']*\'', "", code)
+        for opener, closer, name in (("[", "]", "方括号"), ("{", "}", "花括号")):
+            if bare.count(opener) > bare.count(closer):
+                return f"(第 {number} 行的{name}可能没有闭合。)"
+    return ""
+
+
 class _Builder:
     """Turn composed nodes into plain Python data, keeping dates as strings."""
 
@@ -216,7 +250,9 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self.error(node, "too-many-values", f"文件展开后超过 {MAX_NODES:,} 个值(可能是别名滥用)。")
+                self.error(
+                    node, "too-many-values", f"文件展开后超过 {MAX_NODES:,} 个值(可能是别名滥用)。"
+                )
             return None
         if depth > MAX_DEPTH:
             self.error(node, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")
@@ -272,10 +308,11 @@ class _Builder:
         return node.value
 
     def unsupported_tag(self, node: Node) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         self.error(
             node,
             "unsupported-tag",
-            f"不支持 YAML 标签 {node.tag}。手册只接受普通的文字、数字、列表和映射;请删除这个标签。",
+            f"不支持 YAML 标签 {tag}。手册只接受普通的文字、数字、列表和映射;请删除这个标签。",
         )
 
 

@@ -472,4 +472,3 @@ def _convert(hint: Any, value: Any, doc: Document, refs: list[Ref], path: tuple)
     if hint is float:
         return float(value)
     return value
-

@@ -65,7 +65,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             count = len(self.problems)
             if not (self.serving and self.pages):
                 raise PluginError(f"手册有 {count} 个错误(见上方 file:line:column),未生成站点。")
-            log.error("手册有 %d 个错误;预览中显示上一次成功生成的页面,并在每页顶部列出错误。", count)
+            log.error(
+                "手册有 %d 个错误;预览中显示上一次成功生成的页面,并在每页顶部列出错误。", count
+            )
         else:
             self.handbook = result.handbook
             self.pages = render_pages(result.handbook, today_from_env())
@@ -85,13 +87,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     f"docs/{page.path} 与生成的页面同名。生成的页面不能手写:请删除或改名 docs/{page.path}。"
                 )
             # Checklist pages stay out of the navigation (index pages list them) to keep it small.
-            inclusion = InclusionLevel.UNDEFINED if page.path in listed else InclusionLevel.NOT_IN_NAV
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.path in listed else InclusionLevel.NOT_IN_NAV
+            )
             generated = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 # "Edit this page" opens the YAML file, given relative to docs_dir (edit_uri's base).
-                generated.edit_uri = posixpath.normpath(os.path.relpath(repo / page.source, docs)).replace(
-                    os.sep, "/"
-                )
+                generated.edit_uri = posixpath.normpath(
+                    os.path.relpath(repo / page.source, docs)
+                ).replace(os.sep, "/")
             files.append(generated)
         if self.config.nav and not config.nav and self.handbook is not None:
             made = {p.path for p in self.pages}
@@ -111,7 +115,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if search is None or self.handbook is None or search.config.get("jieba_dict_user"):
             return
         words = sorted(
-            {w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases) if _HAN_WORD.match(w)}
+            {
+                w
+                for t in self.handbook.glossary.terms
+                for w in (t.term, *t.aliases)
+                if _HAN_WORD.match(w)
+            }
         )
         text = "".join(f"{w} 10 n\n" for w in words)
         digest = hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -46,7 +46,8 @@ class Page:
 # Brackets make links, braces make attribute lists (which can set onclick=...), the rest emphasis,
 # code and table cells. Line starts are escaped separately: "1." or "-" would open a list.
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|~])")
-_LINE_START = re.compile(r"^(\s*)(?:([-+#])|(\d+)([.)]))", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(?:([-+#>])(?=\s|$)|(\d+)([.)])(?=\s|$))", re.MULTILINE)
+_SETEXT = re.compile(r"^(\s*)([-=])(?=[-=]*\s*$)", re.MULTILINE)
 
 
 def do_text(value: object) -> Md:
@@ -56,6 +57,7 @@ def do_text(value: object) -> Md:
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIALS.sub(r"\\\1", text)
     text = _LINE_START.sub(_escape_line_start, text)
+    text = _SETEXT.sub(lambda m: m.group(1) + ("&#45;" if m.group(2) == "-" else "&#61;"), text)
     return Md(text)
 
 
@@ -214,7 +216,9 @@ class Renderer:
         self.checklist_map = views.checklist_map(handbook)
         self.part_names = views.part_map(handbook)
 
-    def page(self, template: str, path: str, source: Path | None, title: str, **context: Any) -> Page:
+    def page(
+        self, template: str, path: str, source: Path | None, title: str, **context: Any
+    ) -> Page:
         def link(kind: str, ident: str, label: object | None = None) -> Md:
             target = getattr(self.links, kind)(ident)
             shown = label if label is not None else self.label(kind, ident)
@@ -340,7 +344,9 @@ class Renderer:
             policy=policy,
             section=next(s for s in self.handbook.sections if s.id == policy.section),
             cited_by=views.cited_by(self.handbook, policy.id),
-            flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", self.links.policy(policy.id)),
+            flow_path=lambda proc_id: self.links.relative(
+                f"assets/flow/{proc_id}.svg", self.links.policy(policy.id)
+            ),
         )
 
     def flowcharts(self, policy: Policy) -> list[Page]:
@@ -366,7 +372,14 @@ def nav(handbook: Handbook) -> list[Any]:
     for section in handbook.sections:
         members = [{p.title: links.policy(p.id)} for p in handbook.in_section(section.id)]
         items.append({section.title: [f"{section.id}/index.md", *members]})
-    items.append({"角色": ["roles/index.md", *({r.name: links.role(r.id)} for r in handbook.organisation.roles)]})
+    items.append(
+        {
+            "角色": [
+                "roles/index.md",
+                *({r.name: links.role(r.id)} for r in handbook.organisation.roles),
+            ]
+        }
+    )
     items.append({"检查清单": ["checklists/index.md"]})
     items.append({"术语表": GLOSSARY})
     return items

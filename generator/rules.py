@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, Severity
+from .labels import number
 from .loader import Document
 from .model import Handbook, Policy, Ref
 
@@ -57,13 +58,21 @@ WHERE = {
 }
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 HANDBOOK_SCHEMES = {"policy": "policy", "term": "term", "role": "role"}
-_LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_LINK = re.compile(
+    r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"
+)
 _REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _PERIODS = {"event": 0, "day": 1, "week": 2, "month": 3, "quarter": 4}
 _FREQUENCY_PERIOD = {"per-event": "event", "daily": "day", "weekly": "week", "monthly": "month"}
 _FREQUENCY_PERIOD["quarterly"] = "quarter"
-_PERIOD_WORDS = {"event": "每次事件", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}
+_PERIOD_WORDS = {
+    "event": "每次事件",
+    "day": "每天",
+    "week": "每周",
+    "month": "每月",
+    "quarter": "每季度",
+}
 
 
 @dataclass
@@ -104,9 +113,12 @@ class Rules:
 
     # --- ids ------------------------------------------------------------------------------------
 
-    def define(self, index: Index, namespace: str, ident: object, doc: Document, path: tuple) -> None:
+    def define(
+        self, index: Index, namespace: str, ident: object, doc: Document, path: tuple
+    ) -> None:
         """Record an id; report it when the namespace already has it (also ignoring case)."""
-        table = index.ids.setdefault(namespace, {})
+        table = index.ids.get(namespace, {})
+        index.ids.setdefault(namespace, table)
         if table is None or not isinstance(ident, str):
             return
         folded = {k.casefold(): k for k in table}
@@ -225,7 +237,12 @@ class Rules:
             )
         due = policy.review.next
         if policy.status != "retired" and due < self.today:
-            cycle = {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "annual": "每年"}
+            cycle = {
+                "monthly": "每月",
+                "quarterly": "每季度",
+                "semiannual": "每半年",
+                "annual": "每年",
+            }
             self.report(
                 doc,
                 ("review", "last"),
@@ -238,16 +255,27 @@ class Rules:
     def check_kpis(self, policy: Policy, doc: Document) -> None:
         for i, kpi in enumerate(policy.kpis):
             order = (kpi.target, kpi.warning, kpi.alert)
-            good = order[0] > order[1] > order[2] if kpi.direction == "higher" else order[0] < order[1] < order[2]
+            good = (
+                order[0] > order[1] > order[2]
+                if kpi.direction == "higher"
+                else order[0] < order[1] < order[2]
+            )
             if not good:
-                want = "目标值 > 预警值 > 告警值" if kpi.direction == "higher" else "目标值 < 预警值 < 告警值"
+                want = (
+                    "目标值 > 预警值 > 告警值"
+                    if kpi.direction == "higher"
+                    else "目标值 < 预警值 < 告警值"
+                )
                 way = "越高越好" if kpi.direction == "higher" else "越低越好"
+                shown = "、".join(
+                    f"{name} {number(value)}"
+                    for name, value in zip(("目标", "预警", "告警"), order, strict=True)
+                )
                 self.report(
                     doc,
                     ("kpis", i, "warning"),
                     "kpi-thresholds",
-                    f"指标 {kpi.id} {way},阈值应满足 {want},现在是 目标 {kpi.target}、预警 "
-                    f"{kpi.warning}、告警 {kpi.alert}。请检查阈值或 direction。",
+                    f"指标 {kpi.id} {way},阈值应满足 {want},现在是 {shown}。请检查阈值或 direction。",
                 )
 
     def check_quotas(self, policy: Policy, doc: Document) -> None:
@@ -259,7 +287,11 @@ class Rules:
                 period = item.quota.period
                 if period == "event" and checklist.frequency != "per-event":
                     why = "按事件计数的定额只能用在 per-event 清单中"
-                elif period != "event" and _PERIODS[period] < _PERIODS[period_of_list] and period_of_list != "event":
+                elif (
+                    period != "event"
+                    and _PERIODS[period] < _PERIODS[period_of_list]
+                    and period_of_list != "event"
+                ):
                     why = (
                         f"清单按{_PERIOD_WORDS[period_of_list]}执行一次,定额却按{_PERIOD_WORDS[period]}计,"
                         "两次勾选之间的定额无法核对"
@@ -278,22 +310,24 @@ class Rules:
 
     def check_organisation(self, handbook: Handbook, doc: Document, index: Index) -> None:
         roles = handbook.roles
+        cycles_seen: set[frozenset[str]] = set()
         for i, role in enumerate(handbook.organisation.roles):
-            if role.group and role.department in index.groups_of:
-                if role.group not in index.groups_of[role.department]:
-                    self.report(
-                        doc,
-                        ("roles", i, "group"),
-                        "group-department",
-                        f"小组 {role.group} 不属于部门 {role.department}。"
-                        "请改正 group,或把小组加到该部门的 groups 中。",
-                    )
+            groups = index.groups_of.get(role.department)
+            if role.group and groups is not None and role.group not in groups:
+                self.report(
+                    doc,
+                    ("roles", i, "group"),
+                    "group-department",
+                    f"小组 {role.group} 不属于部门 {role.department}。"
+                    "请改正 group,或把小组加到该部门的 groups 中。",
+                )
             chain = [role.id]
             boss = role.reports_to
             while boss in roles and boss not in chain:
                 chain.append(boss)
                 boss = roles[boss].reports_to
-            if boss == role.id:
+            if boss == role.id and frozenset(chain) not in cycles_seen:
+                cycles_seen.add(frozenset(chain))
                 self.report(
                     doc,
                     ("roles", i, "reports_to"),
@@ -305,7 +339,10 @@ class Rules:
 
     def check_links(self, doc: Document, path: tuple, text: str, index: Index) -> Iterator[Ref]:
         """Check link schemes in a Markdown field; yield handbook links (policy:, term:, role:)."""
-        targets = [(m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2)) for m in _LINK.finditer(text)]
+        targets = [
+            (m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2))
+            for m in _LINK.finditer(text)
+        ]
         targets += [(m.start(1), m.group(1)) for m in _REFDEF.finditer(text)]
         for offset, target in sorted(targets):
             scheme_match = _SCHEME.match(target)

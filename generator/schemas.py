@@ -27,6 +27,7 @@ class SchemaSet:
     directory: Path
     schemas: dict[str, dict[str, Any]]
     validators: dict[str, Draft202012Validator]
+    registry: Registry
 
     def validator(self, kind: str) -> Draft202012Validator:
         """Return the validator for a document kind (a section kind or handbook/roles/glossary)."""
@@ -36,9 +37,7 @@ class SchemaSet:
 def load_schemas(directory: Path) -> SchemaSet:
     """Read and compile every schema in `directory`; raise SetupError if one is missing or bad."""
     directory = directory.resolve()
-    stamp = tuple(
-        (p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.schema.json"))
-    )
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.schema.json")))
     return _load(directory, stamp)
 
 
@@ -70,4 +69,4 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
             registry=registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
-    return SchemaSet(directory, schemas, validators)
+    return SchemaSet(directory, schemas, validators, registry)

@@ -77,12 +77,14 @@ def _translate(
         for name in error.validator_value:
             if isinstance(value, dict) and name not in value:
                 sub = _describe(schemas, kind, (*path, name))
-                what = f"({sub['title']})" if sub.get("title") else ""
-                how = f"{sub['description']}" if sub.get("description") else ""
+                what = f"({_title(sub)})" if sub.get("title") else ""
+                how = _chinese(sub.get("description", ""))
                 where = f"{_label(path, field)} " if path else ""
                 yield at(path, "missing-key", f"{where}缺少必填字段 {name}{what}。{how}", key=True)
     elif v == "type":
-        yield at(path, _type_code(value), _type_message(doc, path, label, value, error.validator_value))
+        yield at(
+            path, _type_code(value), _type_message(doc, path, label, value, error.validator_value)
+        )
     elif v == "enum":
         choices = [str(c) for c in error.validator_value]
         guess = _enum_guess(value, choices, field.get("description", ""))
@@ -99,9 +101,10 @@ def _translate(
             "并确认这一天真实存在(例如 2 月没有 30 日)。",
         )
     elif v == "pattern":
-        hint = field.get("description", "")
+        # The format rule is explained by the type's own description (e.g. the duration type).
+        hint = _chinese(field.get("schema", {}).get("description") or field.get("description", ""))
         example = field.get("examples", [None])[0]
-        more = f"例如:{example}" if example is not None else ""
+        more = f"例如:{example}" if example is not None and "例如" not in hint else ""
         yield at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{hint}{more}")
     elif v in ("minLength", "maxLength"):
         if v == "minLength":
@@ -118,7 +121,9 @@ def _translate(
         for i, item in enumerate(value):
             marker = repr(item)
             if marker in seen:
-                yield at((*path, i), "duplicate-item", f"{label} 中 {_show(item)} 重复出现,请删除一个。")
+                yield at(
+                    (*path, i), "duplicate-item", f"{label} 中 {_show(item)} 重复出现,请删除一个。"
+                )
             seen.add(marker)
     elif v in ("minimum", "maximum"):
         word = "不能小于" if v == "minimum" else "不能大于"
@@ -132,7 +137,9 @@ def _type_code(value: Any) -> str:
 
 
 def _type_message(doc: Document, path: tuple, label: str, value: Any, expected: Any) -> str:
-    wanted = "或".join(_TYPES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+    wanted = "或".join(
+        _TYPES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+    )
     if value is None:
         return f"{label} 没有填写内容(空值)。请填写{wanted},或者删除这一行。"
     message = f"{label} 应该是{wanted},现在是{_type_name(value)} {_show(value)}。"
@@ -160,9 +167,24 @@ def _show(value: Any) -> str:
 
 def _label(path: tuple, field: dict[str, Any]) -> str:
     name = _path_text(path) or "文件顶层"
-    title = field.get("title", "")
-    chinese = title.split(" ")[0] if title else ""
+    chinese = _title(field)
     return f"{name}({chinese})" if chinese else name
+
+
+def _title(field: dict[str, Any]) -> str:
+    """Return the Chinese half of a bilingual title: "政策 id Policy id" -> "政策 id"."""
+    words = []
+    for word in field.get("title", "").split():
+        if word[:1].isascii() and word[:1].isupper():
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def _chinese(description: str) -> str:
+    """Return the Chinese part of a bilingual description (the English follows the last 。)."""
+    cut = description.rfind("。")
+    return description[: cut + 1] if cut >= 0 else description
 
 
 def _path_text(path: tuple) -> str:

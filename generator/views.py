@@ -118,7 +118,9 @@ class RoleDuties:
 
     @property
     def empty(self) -> bool:
-        return not (self.owns or self.approves or self.checklists or self.procedures or self.involved)
+        return not (
+            self.owns or self.approves or self.checklists or self.procedures or self.involved
+        )
 
 
 def role_duties(handbook: Handbook, role_id: str) -> RoleDuties:
@@ -151,17 +153,27 @@ def role_duties(handbook: Handbook, role_id: str) -> RoleDuties:
         duties.services += [
             (policy, s) for s in policy.services if s.owner == role_id or role_id in s.performed_by
         ]
-        duties.communication += [(policy, "汇报", r) for r in policy.reports if r.prepared_by == role_id]
         duties.communication += [
-            (policy, "会议", m) for m in policy.meetings if m.chair == role_id or role_id in m.participants
+            (policy, "汇报", r) for r in policy.reports if r.prepared_by == role_id
         ]
-        duties.communication += [(policy, "响应承诺", c) for c in policy.commitments if c.who == role_id]
+        duties.communication += [
+            (policy, "会议", m)
+            for m in policy.meetings
+            if m.chair == role_id or role_id in m.participants
+        ]
+        duties.communication += [
+            (policy, "响应承诺", c) for c in policy.commitments if c.who == role_id
+        ]
         duties.crisis += [
-            (policy, "事件级别", lvl) for lvl in policy.severity_levels if lvl.lead == role_id or role_id in lvl.notify
+            (policy, "事件级别", lvl)
+            for lvl in policy.severity_levels
+            if lvl.lead == role_id or role_id in lvl.notify
         ]
         duties.crisis += [(policy, "升级链", e) for e in policy.escalation if e.role == role_id]
         duties.crisis += [
-            (policy, "处置预案", pb) for pb in policy.playbooks if any(s.who == role_id for s in pb.steps)
+            (policy, "处置预案", pb)
+            for pb in policy.playbooks
+            if any(s.who == role_id for s in pb.steps)
         ]
         duties.obligations += [(policy, o) for o in policy.obligations if o.owner == role_id]
         if role_id in policy.participants:

@@ -1,0 +1,106 @@
+"""Shared fixtures: the repository, small handbooks built from fixtures, a CLI runner, golden files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "valid" / "minimal" / "policies"
+INVALID = FIXTURES / "invalid"
+SCHEMAS = REPO / "schemas"
+# The fixtures' dates are written against this day; reviews are neither overdue nor in the future.
+TODAY = dt.date(2026, 6, 15)
+# The example handbook's dates are written against this day.
+EXAMPLE_TODAY = dt.date(2026, 11, 23)
+BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_TODAY": EXAMPLE_TODAY.isoformat()}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from output"
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def make_handbook(root: Path, case: str | None = None, *, schemas: bool = False) -> Path:
+    """Copy the minimal handbook under `root` (schemas too if asked), overlay a case; return policies/."""
+    shutil.copytree(MINIMAL, root / "policies")
+    if schemas:
+        shutil.copytree(SCHEMAS, root / "schemas")
+    if case:
+        source = INVALID / case
+        overlay = source / "policies"
+        if overlay.is_dir():
+            shutil.copytree(overlay, root / "policies", dirs_exist_ok=True)
+        removals = source / "delete.txt"
+        if removals.is_file():
+            for name in removals.read_text().split():
+                (root / "policies" / name).unlink()
+    return root / "policies"
+
+
+@pytest.fixture
+def handbook_dir(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal valid handbook; returns its policies/ folder."""
+    return make_handbook(tmp_path)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli():
+    """Run `python -m generator ARGS...` in a folder, as a user would; return code and output."""
+
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+            timeout=120,
+        )
+        return Run(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example handbook built once with `mkdocs build --strict`, as `make site` does."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    run = build(REPO, site)
+    assert run.returncode == 0, run.stderr
+    return site

@@ -1,0 +1,67 @@
+"""The typed model: dates, review deadlines, references and derived views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import MINIMAL, SCHEMAS, TODAY
+
+from generator import load_handbook
+from generator.labels import duration, number, quota
+from generator.model import Quota, add_months
+from generator.views import (
+    checklists_by_frequency,
+    recent_changes,
+    reviews_due,
+    role_duties,
+    term_usage,
+)
+
+
+def handbook():
+    result = load_handbook(MINIMAL, SCHEMAS, today=TODAY)
+    assert result.ok
+    return result.handbook
+
+
+def test_add_months_clamps_to_month_end() -> None:
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+
+
+def test_policies_are_typed_and_ordered_by_section() -> None:
+    hb = handbook()
+    assert [p.id for p in hb.policies] == ["svc", "flow", "report", "kpis", "incidents", "ads"]
+    flow = hb.policy_map["flow"]
+    assert flow.effective == dt.date(2026, 2, 1)
+    assert flow.review.next == dt.date(2026, 7, 1)
+    assert flow.procedures[0].steps[0].within == "30m"
+    assert flow.procedures[0].handoffs[0].from_ == "operator"
+    assert flow.checklists[0].policy is flow
+    assert hb.policy_map["kpis"].kpis[1].alert == 12.5
+    assert flow.participants == {"manager", "director", "operator"}
+
+
+def test_views() -> None:
+    hb = handbook()
+    assert [c.policy.id for c in recent_changes(hb, limit=2)] == ["flow", "ads"]
+    assert reviews_due(hb, TODAY, within_days=10) == []
+    assert [d.policy.id for d in reviews_due(hb, TODAY, within_days=30)] == ["flow"]
+    assert [f for f, _ in checklists_by_frequency(hb)] == ["daily"]
+    duties = role_duties(hb, "operator")
+    assert duties.boss.id == "manager"
+    assert [d.checklist.id for _, ds in duties.checklists for d in ds] == ["operator-daily"]
+    assert [k.id for _, k in duties.kpis] == ["kpi-refund"]
+    assert [p.id for p in term_usage(hb)["gmv"]] == ["flow"]
+
+
+def test_labels() -> None:
+    assert duration("30m") == "30 分钟"
+    assert duration("3wd") == "3 个工作日"
+    assert duration("2小时") == "2 小时"
+    assert duration("30s") == "30 秒"
+    assert number(5.0) == "5" and number(12.5) == "12.5"
+    assert quota(Quota(30, "条", "person", "month")) == "每人每月 30 条"
+    assert quota(Quota(2, "个", "account", "week")) == "每个账号每周 2 个"

@@ -1,0 +1,177 @@
+"""Rendering: golden Markdown for the minimal handbook, escaping, links, flowcharts, determinism."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, SCHEMAS, TODAY
+
+from generator import load_handbook
+from generator.flowchart import flowchart_svg, text_width, wrap
+from generator.render import Linker, Md, do_cell, do_text, nav, render_pages, tidy, write_tree
+
+GOLDEN = Path(__file__).parent / "golden" / "minimal"
+
+
+@pytest.fixture(scope="module")
+def handbook():
+    result = load_handbook(MINIMAL, SCHEMAS, today=TODAY)
+    assert result.ok, result.diagnostics
+    return result.handbook
+
+
+@pytest.fixture(scope="module")
+def pages(handbook):
+    return {p.path: p for p in render_pages(handbook, TODAY)}
+
+
+def test_every_page_is_rendered(pages) -> None:
+    expected = {
+        "index.md",
+        "glossary.md",
+        "checklists/index.md",
+        "checklists/operator-daily.md",
+        "roles/index.md",
+        "roles/director.md",
+        "roles/manager.md",
+        "roles/operator.md",
+        "assets/flow/check.svg",
+    }
+    for section in ("scope", "workflow", "communication", "data", "crisis", "compliance"):
+        expected.add(f"{section}/index.md")
+    expected |= {
+        "scope/svc.md",
+        "workflow/flow.md",
+        "communication/report.md",
+        "data/kpis.md",
+        "crisis/incidents.md",
+        "compliance/ads.md",
+    }
+    assert set(pages) == expected
+
+
+def test_pages_match_golden_files(pages, update_golden: bool) -> None:
+    mismatched = []
+    for path, page in sorted(pages.items()):
+        if not path.endswith(".md"):
+            continue
+        golden = GOLDEN / path
+        if update_golden:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(page.content, encoding="utf-8")
+        elif not golden.is_file() or golden.read_text(encoding="utf-8") != page.content:
+            mismatched.append(path)
+    assert not mismatched, (
+        f"differs from tests/golden/minimal (run pytest --update-golden): {mismatched}"
+    )
+
+
+def test_golden_folder_has_no_stale_files(pages) -> None:
+    stale = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")} - set(pages)
+    assert not stale
+
+
+def test_sources_point_at_the_yaml_files(pages) -> None:
+    assert pages["workflow/flow.md"].source == Path("policies/workflow/flow.yaml")
+    assert pages["roles/operator.md"].source == Path("policies/roles.yaml")
+    assert pages["checklists/operator-daily.md"].source == Path("policies/workflow/flow.yaml")
+    assert pages["glossary.md"].source == Path("policies/glossary.yaml")
+
+
+def test_rendering_is_deterministic(handbook) -> None:
+    assert render_pages(handbook, TODAY) == render_pages(handbook, TODAY)
+
+
+def test_handbook_links_are_rewritten_relative_to_the_page(pages) -> None:
+    home = pages["index.md"].content
+    assert "[服务目录](scope/svc.md)" in home
+    flow = pages["workflow/flow.md"].content
+    assert "[GMV](../glossary.md#term-gmv)" in flow
+    assert "[运营经理](../roles/manager.md)" in flow
+    assert "policy:" not in flow and "term:" not in flow and "role:" not in flow
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("[点我](javascript:alert(1))", "\\[点我\\](javascript:alert(1))"),
+        ("标题 {: onclick=alert(1) }", "标题 \\{: onclick=alert(1) \\}"),
+        ("*强调* _下划线_ `代码`", "\\*强调\\* \\_下划线\\_ \\`代码\\`"),
+        ("1. 不是列表", "1\\. 不是列表"),
+        ("1.2.0", "1.2.0"),
+        ("---", "&#45;--"),
+        ("- 不是列表", "\\- 不是列表"),
+        ("# 不是标题", "\\# 不是标题"),
+        ("版本 1.2.0", "版本 1.2.0"),
+        ("A & B", "A &amp; B"),
+    ],
+)
+def test_plain_text_is_escaped(raw: str, escaped: str) -> None:
+    assert str(do_text(raw)) == escaped
+
+
+def test_table_cells_escape_pipes_and_newlines() -> None:
+    assert str(do_cell("a | b\nc")) == "a \\| b<br>c"
+
+
+def test_markdown_is_not_escaped_twice() -> None:
+    assert do_text(Md("**已转义**")) == "**已转义**"
+
+
+def test_tidy_puts_blank_lines_around_headings_outside_code() -> None:
+    text = "a\n## H\nb\n\n\n\nc\n```\n## not a heading\n\n\n```\n"
+    assert tidy(text) == "a\n\n## H\n\nb\n\nc\n```\n## not a heading\n\n\n```\n"
+
+
+def test_linker_relative_paths(handbook) -> None:
+    links = Linker(handbook)
+    assert links.relative("roles/operator.md", "workflow/flow.md") == "../roles/operator.md"
+    assert links.relative("glossary.md#term-gmv", "index.md") == "glossary.md#term-gmv"
+    assert links.part("kpi-gmv") == "data/kpis.md#kpi-gmv"
+
+
+def test_nav_lists_sections_and_policies(handbook) -> None:
+    menu = nav(handbook)
+    assert menu[0] == {"首页": "index.md"}
+    assert {"工作流程": ["workflow/index.md", {"巡检流程": "workflow/flow.md"}]} in menu
+
+
+def test_flowchart_is_wellformed_svg_with_every_step(handbook) -> None:
+    proc = handbook.policy_map["flow"].procedures[0]
+    svg = flowchart_svg(proc, handbook.roles)
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = "".join(root.itertext())
+    for step in proc.steps:
+        assert step.what in text
+    assert "运营专员" in text and "30 分钟" in text
+    assert "<script" not in svg and "href" not in svg.replace("url(#arrow)", "")
+
+
+def test_flowchart_escapes_text(handbook) -> None:
+    proc = handbook.policy_map["flow"].procedures[0]
+    evil = type(proc)(**{**proc.__dict__, "trigger": "<script>alert(1)</script> & more"})
+    svg = flowchart_svg(evil, handbook.roles)
+    ET.fromstring(svg)
+    assert "<script>" not in svg
+
+
+def test_wrap_respects_width() -> None:
+    lines = wrap("对照商品与价格清单检查上下架状态、售价、优惠券和活动价。" * 3, 200)
+    assert len(lines) > 3
+    assert all(text_width(line) <= 200 for line in lines)
+
+
+def test_write_tree_replaces_the_folder_whole(tmp_path: Path, pages) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.md").write_text("old", encoding="utf-8")
+    write_tree(list(pages.values()), out)
+    assert not (out / "stale.md").exists()
+    assert (out / "workflow" / "flow.md").read_text(encoding="utf-8") == pages[
+        "workflow/flow.md"
+    ].content
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -1,0 +1,93 @@
+"""The schemas themselves: valid draft 2020-12, documented for editors, closed to unknown keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SCHEMAS
+from jsonschema import Draft202012Validator
+
+from generator.schemas import KINDS, SECTION_KINDS, load_schemas
+from generator.validate import field_index
+
+FILES = sorted(SCHEMAS.glob("*.schema.json"))
+COMMON_POLICY_FIELDS = {
+    "id",
+    "title",
+    "summary",
+    "owner",
+    "approver",
+    "audience",
+    "status",
+    "version",
+    "effective",
+    "review",
+    "tags",
+    "related",
+    "references",
+    "changelog",
+    "body",
+    "checklists",
+}
+
+
+def objects(node: Any, path: str = "#") -> list[tuple[str, dict]]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            found.append((path, node))
+        for key, value in node.items():
+            found += objects(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += objects(value, f"{path}/{i}")
+    return found
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_schema_is_valid_draft_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_object_is_closed(path: Path) -> None:
+    for where, obj in objects(json.loads(path.read_text(encoding="utf-8"))):
+        assert obj.get("additionalProperties") is False, f"{path.name} {where}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_property_has_a_title_and_a_description(kind: str) -> None:
+    index = field_index(load_schemas(SCHEMAS), kind)
+    assert len(index) > 5
+    for path, notes in index.items():
+        if not path:
+            continue
+        assert notes.get("title"), f"{kind}: {'.'.join(path)} has no title"
+        assert notes.get("description"), f"{kind}: {'.'.join(path)} has no description"
+
+
+@pytest.mark.parametrize("kind", SECTION_KINDS)
+def test_every_section_schema_has_the_common_policy_fields(kind: str) -> None:
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]) >= COMMON_POLICY_FIELDS
+    assert {"id", "title", "owner", "approver", "status", "version", "effective"} <= set(
+        schema["required"]
+    )
+
+
+def test_schema_examples_are_valid_values() -> None:
+    schemas = load_schemas(SCHEMAS)
+    common = schemas.schemas["common"]["$defs"]
+    for name, definition in common.items():
+        for example in definition.get("examples", []):
+            validator = Draft202012Validator(
+                {"$ref": f"common.schema.json#/$defs/{name}"},
+                registry=schemas.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            assert list(validator.iter_errors(example)) == [], (name, example)

@@ -1,0 +1,122 @@
+"""Whole builds with MkDocs: the example handbook strictly, and a broken handbook failing cleanly."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_TODAY, MINIMAL, REPO, SCHEMAS, build, make_handbook
+
+pytestmark = pytest.mark.slow
+# Elements that make the browser fetch something: none may point at another host.
+_FETCHING = re.compile(
+    r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=\"([^\"]+)\"|<link\b[^>]*\bhref=\"([^\"]+)\""
+)
+
+
+def test_example_builds_every_page(example_site: Path) -> None:
+    from generator import load_handbook
+
+    handbook = load_handbook(REPO / "policies", today=EXAMPLE_TODAY).handbook
+    assert (example_site / "index.html").is_file()
+    for policy in handbook.policies:
+        assert (example_site / policy.section / policy.id / "index.html").is_file(), policy.id
+    for checklist in handbook.checklists:
+        assert (example_site / "checklists" / checklist.id / "index.html").is_file()
+    for role in handbook.organisation.roles:
+        assert (example_site / "roles" / role.id / "index.html").is_file()
+    for section in handbook.sections:
+        assert (example_site / section.id / "index.html").is_file()
+    assert (example_site / "glossary" / "index.html").is_file()
+    assert len(list((example_site / "assets" / "flow").glob("*.svg"))) >= 10
+
+
+def test_edit_links_open_the_yaml_source(example_site: Path) -> None:
+    page = (example_site / "workflow" / "daily-store-operations" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        'href="https://git.example.com/ops/handbook/edit/main/policies/workflow/daily-store-operations.yaml"'
+        in page
+    )
+    role = (example_site / "roles" / "store-operator" / "index.html").read_text(encoding="utf-8")
+    assert "edit/main/policies/roles.yaml" in role
+
+
+def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
+    offenders = []
+    for path in example_site.rglob("*.html"):
+        for match in _FETCHING.finditer(path.read_text(encoding="utf-8")):
+            url = match.group(1) or match.group(2)
+            if re.match(r"^(https?:)?//", url):
+                offenders.append(f"{path.relative_to(example_site)}: {url}")
+    for path in example_site.rglob("*.css"):
+        for url in re.findall(
+            r"url\(\s*['\"]?(https?://[^'\")]+)", path.read_text(encoding="utf-8")
+        ):
+            offenders.append(f"{path.relative_to(example_site)}: {url}")
+    assert not offenders, offenders[:10]
+    assert "fonts.googleapis.com" not in (example_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_index_segments_chinese(example_site: Path) -> None:
+    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # Material's zh settings: jieba puts U+200B between words and the separator splits on it.
+    assert "\\u200b" in index["config"]["separator"]
+    texts = [doc["text"] for doc in index["docs"]]
+    han_runs = [run for text in texts for run in re.findall(r"[\u4e00-\u9fff\u200b]{12,}", text)]
+    assert han_runs, "no Chinese text indexed"
+    unsegmented = [run for run in han_runs if "\u200b" not in run]
+    assert not unsegmented, unsegmented[:5]
+    assert any("断货" in text.split("\u200b") for text in texts)
+
+
+def test_example_build_is_deterministic_apart_from_the_sitemap(
+    example_site: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    assert build(REPO, again).returncode == 0
+    for path in example_site.rglob("*"):
+        if path.is_file() and path.name not in ("sitemap.xml", "sitemap.xml.gz"):
+            assert path.read_bytes() == (again / path.relative_to(example_site)).read_bytes(), path
+
+
+def project(tmp_path: Path, case: str | None = None) -> Path:
+    """A small project folder: the repository's mkdocs.yml and docs/, a fixture handbook."""
+    make_handbook(tmp_path, case, schemas=True)
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    return tmp_path
+
+
+def test_a_broken_handbook_fails_the_build_with_positions(tmp_path: Path) -> None:
+    root = project(tmp_path, "several-mistakes")
+    run = build(root, root / "site")
+    assert run.returncode == 1
+    assert "policies/workflow/flow.yaml:5:1: error: 未知字段 ownr" in run.stderr
+    assert "policies/scope/svc.yaml:10:12: error:" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (root / "site").exists()
+
+
+def test_a_hand_written_page_may_not_shadow_a_generated_one(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "docs" / "glossary.md").write_text("# 手写\n", encoding="utf-8")
+    run = build(root, root / "site")
+    assert run.returncode == 1 and "docs/glossary.md" in run.stderr
+
+
+def test_hand_written_pages_join_the_navigation(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "docs" / "about.md").write_text("# 关于本手册\n\n说明。\n", encoding="utf-8")
+    run = build(root, root / "site")
+    assert run.returncode == 0, run.stderr
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "关于本手册" in home
+
+
+def test_minimal_fixture_is_what_project_copies() -> None:
+    assert (MINIMAL / "handbook.yaml").is_file() and (SCHEMAS / "common.schema.json").is_file()

@@ -38,7 +38,7 @@ site: validate
 	@echo "built site/ ($$(find site -name '*.html' | wc -l) HTML pages)"
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --livereload
+	$(BIN)/mkdocs serve --no-strict --livereload --dirty
 
 render: $(STAMP)
 	$(BIN)/handbook render --out build/pages

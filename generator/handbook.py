@@ -25,6 +25,10 @@ from .rules import POLICY_PARTS, Index, Place, Rules
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
 from .validate import field_index, schema_diagnostics
 
+# Parsed and schema-checked files by (path, mtime, size, kind, schemas): `mkdocs serve` rebuilds
+# re-read only the files that changed. Documents are not modified after they are cached.
+_CACHE: dict[tuple, tuple[Document, list[Diagnostic], list[Diagnostic]]] = {}
+
 
 @dataclass
 class Result:
@@ -115,17 +119,32 @@ class _Loader:
 
     # --- files ----------------------------------------------------------------------------------
 
-    def read(self, path: Path, kind: str | None) -> Document:
+    def read(self, path: Path, kind: str) -> Document:
         shown = display_path(path)
         if not path.is_file():
             doc = Document(shown, "")
             self.error(shown, "missing-file", f"缺少文件 {shown}。每本手册都需要这个文件。")
             return doc
-        doc, problems = read_document(path, shown)
+        stat = path.stat()
+        key = (
+            str(path.resolve()),
+            str(shown),
+            stat.st_mtime_ns,
+            stat.st_size,
+            kind,
+            id(self.schemas),
+        )
+        cached = _CACHE.get(key)
+        if cached is None:
+            doc, problems = read_document(path, shown)
+            found = schema_diagnostics(doc, kind, self.schemas) if doc.data is not None else []
+            if len(_CACHE) > 50_000:
+                _CACHE.clear()
+            cached = _CACHE[key] = (doc, problems, found)
+        doc, problems, found = cached
         self.documents.append(doc)
         self.diagnostics.extend(problems)
-        if doc.data is not None and kind is not None:
-            found = schema_diagnostics(doc, kind, self.schemas)
+        if doc.data is not None:
             self.diagnostics.extend(found)
             if not found:
                 self.valid[str(doc.path)] = doc

@@ -109,20 +109,20 @@ def read_document(path: Path, display: Path | None = None) -> tuple[Document, li
     shown = display or path
     doc = Document(path=shown, text="")
     try:
+        size = path.stat().st_size  # checked before reading: a huge file is never parsed
+        if size > MAX_FILE_BYTES:
+            return doc, [
+                _diag(
+                    shown,
+                    1,
+                    1,
+                    "file-too-large",
+                    f"文件有 {size:,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。请把内容拆成几条政策。",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return doc, [_diag(shown, 1, 1, "unreadable-file", f"无法读取文件:{exc.strerror}。")]
-    if len(raw) > MAX_FILE_BYTES:
-        return doc, [
-            _diag(
-                shown,
-                1,
-                1,
-                "file-too-large",
-                f"文件有 {len(raw):,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。"
-                "请把内容拆成几条政策。",
-            )
-        ]
     text, problem = _decode(raw, shown)
     if problem:
         return doc, [problem]
@@ -213,7 +213,6 @@ def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
                 "文件顶层必须是“字段: 值”的映射(例如 id: ...),而不是列表或单个值。",
             )
         ]
-    doc._root = root
     builder = _Builder(doc.path)
     data = builder.build(root, 0)
     if not builder.diagnostics:

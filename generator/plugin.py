@@ -35,6 +35,17 @@ class HandbookConfig(Config):
     nav = c.Type(bool, default=True)
 
 
+class _GeneratedFile(File):
+    """A generated page that knows whether its content changed since the previous build."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        # `mkdocs serve --dirty` rebuilds only modified pages; MkDocs counts every in-memory page
+        # as modified, so without this one edit would rebuild the whole site.
+        return self.changed
+
+
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     """Validate the YAML handbook, render it, and add the pages to the build."""
 
@@ -44,6 +55,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.problems: list[str] = []
         self.serving = False
         self.handbook = None
+        self.digests: dict[str, str] = {}  # page path -> content digest at the previous build
+        self.rebuild_all = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -60,7 +73,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for d in result.diagnostics:
             # Warnings (a review past due) must not fail `--strict`: the same commit must build tomorrow.
             (log.error if d.severity is Severity.ERROR else log.info)(str(d))
-        self.problems = [str(d) for d in result.diagnostics if d.severity is Severity.ERROR]
+        problems = [str(d) for d in result.diagnostics if d.severity is Severity.ERROR]
+        # Pages show an error banner while the handbook is broken: add or remove it everywhere.
+        self.rebuild_all = problems != self.problems or bool(problems)
+        self.problems = problems
         if not result.ok:
             count = len(self.problems)
             if not (self.serving and self.pages):
@@ -90,7 +106,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             inclusion = (
                 InclusionLevel.UNDEFINED if page.path in listed else InclusionLevel.NOT_IN_NAV
             )
-            generated = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            generated = _GeneratedFile.generated(
+                config, page.path, content=page.content, inclusion=inclusion
+            )
+            digest = hashlib.sha256(
+                page.content.encode() if isinstance(page.content, str) else page.content
+            ).hexdigest()
+            generated.changed = self.rebuild_all or self.digests.get(page.path) != digest
+            self.digests[page.path] = digest
             if page.source is not None:
                 # "Edit this page" opens the YAML file, given relative to docs_dir (edit_uri's base).
                 generated.edit_uri = posixpath.normpath(
@@ -111,6 +134,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def _segment_terms(self, config: MkDocsConfig) -> None:
         """Teach jieba the glossary's Chinese terms so search finds them as words."""
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary chatter is not news
         search = config.plugins.get("material/search")
         if search is None or self.handbook is None or search.config.get("jieba_dict_user"):
             return

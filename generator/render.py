@@ -21,6 +21,7 @@ from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 
 GLOSSARY = "glossary.md"
+REVIEW_HORIZON_DAYS = 30  # the home page lists reviews overdue or due within this many days
 
 
 class Md(Markup):
@@ -71,6 +72,11 @@ def do_cell(value: object) -> Md:
     """Escape text for one table cell: also no pipes and no line breaks."""
     text = str(do_text(value))
     return Md(text.replace("\n", "<br>"))
+
+
+def do_day(day: dt.date) -> Md:
+    """Show a date in a table cell without letting it break at its hyphens."""
+    return Md(f'<span class="hb-date">{day.isoformat()}</span>')
 
 
 def do_href(url: str) -> Md:
@@ -185,6 +191,7 @@ def environment() -> Environment:
     )
     env.globals["md"] = Md
     env.filters.update(
+        day=do_day,
         href=do_href,
         text=do_text,
         cell=do_cell,
@@ -268,7 +275,8 @@ class Renderer:
                 settings,
                 hb.settings.title,
                 recent=views.recent_changes(hb, limit=10),
-                due=views.reviews_due(hb, self.today, within_days=60),
+                horizon=REVIEW_HORIZON_DAYS,
+                due=views.reviews_due(hb, self.today, within_days=REVIEW_HORIZON_DAYS),
             )
         ]
         for section in hb.sections:

@@ -37,6 +37,7 @@ LevelId = Annotated[str, _RefTo("severity")]
 Recipient = Annotated[str, _RefTo("recipient")]
 DepartmentId = Annotated[str, _RefTo("department")]
 GroupId = Annotated[str, _RefTo("group")]
+Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
 
 DERIVED = {"derived": True}
 FREQUENCY_ORDER = ("per-event", "daily", "weekly", "monthly", "quarterly")
@@ -59,6 +60,7 @@ class ChecklistItem:
     due: str | None = None
     within: str | None = None
     role: RoleId | None = None
+    serves: Serves | None = None
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import labels, views
+from . import duties, labels, views
+from .export import tasks_csv
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
+from .orgchart import org_chart_svg
 
 GLOSSARY = "glossary.md"
 REVIEW_HORIZON_DAYS = 30  # the home page lists reviews overdue or due within this many days
@@ -132,7 +134,16 @@ class Linker:
         self.parts = {
             part.id: f"{self.policies[p.id]}#{part.id}"
             for p in handbook.policies
-            for part in (*p.kpis, *p.severity_levels, *p.procedures, *p.playbooks, *p.services)
+            for part in (
+                *p.kpis,
+                *p.severity_levels,
+                *p.procedures,
+                *p.playbooks,
+                *p.services,
+                *p.reports,
+                *p.meetings,
+                *p.report_definitions,
+            )
         }
 
     def policy(self, ident: str) -> str:
@@ -237,6 +248,11 @@ class Renderer:
         def markdown(text: str | None) -> Md:
             return self.links.markdown(text or "", path)
 
+        def serves_link(target: str) -> Md:
+            ident, _, step = target.partition("/")
+            label = self.part_names[ident] + (f" 第 {step} 步" if step else "")
+            return link("part", ident, label)
+
         content = self.env.get_template(template).render(
             handbook=self.handbook,
             today=self.today,
@@ -247,6 +263,10 @@ class Renderer:
             terms=self.terms,
             policies=self.policy_map,
             page_path=path,
+            serves_link=serves_link,
+            headings=duties.HEADINGS,
+            frequencies=duties.FREQUENCIES,
+            codes=lambda found: " ".join(duties.RACI[c] for c in found),
             **context,
         )
         return Page(path, tidy(content), source, title)
@@ -293,14 +313,37 @@ class Renderer:
         for policy in hb.policies:
             pages.append(self.policy_page(policy))
             pages.extend(self.flowcharts(policy))
+        tasks = duties.all_tasks(hb) + [
+            t for p in hb.policies if p.status != "active" for t in duties._policy_tasks(hb, p)
+        ]
         for checklist in hb.checklists:
+            mine = [t for t in tasks if t.checklist is checklist]
+            source = checklist.policy.source if checklist.policy else None
             pages.append(
                 self.page(
                     "checklist.md.jinja",
                     self.links.checklist(checklist.id),
-                    checklist.policy.source if checklist.policy else None,
+                    source,
                     checklist.title,
                     checklist=checklist,
+                    groups=[g for _, gs in duties.grouped(mine) for g in gs],
+                )
+            )
+            pages.append(
+                Page(f"checklists/{checklist.id}.csv", tasks_csv(mine, self.roles), source)
+            )
+        for freq in duties.FREQUENCIES:
+            groups = [g for f, gs in duties.grouped(duties.all_tasks(hb)) if f == freq for g in gs]
+            pages.append(
+                self.page(
+                    "duties.md.jinja",
+                    f"duties/{freq}.md",
+                    None,
+                    duties.HEADINGS[freq],
+                    heading=f"{duties.HEADINGS[freq]}要做的事",
+                    frequency=freq,
+                    groups=groups,
+                    by_role=duties.by_role(hb, freq),
                 )
             )
         pages.append(
@@ -313,6 +356,7 @@ class Renderer:
             )
         )
         for role in hb.organisation.roles:
+            mine = duties.tasks_of(hb, role.id)
             pages.append(
                 self.page(
                     "role.md.jinja",
@@ -321,8 +365,24 @@ class Renderer:
                     role.name,
                     role=role,
                     duties=views.role_duties(hb, role.id),
+                    schedule=duties.grouped(mine),
                 )
             )
+            if mine:
+                pages.append(Page(f"roles/{role.id}.csv", tasks_csv(mine, self.roles), roles_file))
+        table = duties.matrix(hb)
+        named = {r for row in table.values() for r in row}
+        pages.append(
+            self.page(
+                "matrix.md.jinja",
+                "roles/matrix.md",
+                None,
+                "职责矩阵",
+                table=table,
+                columns=[r for r in hb.organisation.roles if r.id in named],
+            )
+        )
+        pages.append(Page("assets/org-chart.svg", org_chart_svg(hb), roles_file))
         pages.append(
             self.page(
                 "roles.md.jinja",
@@ -380,15 +440,10 @@ def nav(handbook: Handbook) -> list[Any]:
     for section in handbook.sections:
         members = [{p.title: links.policy(p.id)} for p in handbook.in_section(section.id)]
         items.append({section.title: [f"{section.id}/index.md", *members]})
-    items.append(
-        {
-            "角色": [
-                "roles/index.md",
-                *({r.name: links.role(r.id)} for r in handbook.organisation.roles),
-            ]
-        }
-    )
-    items.append({"检查清单": ["checklists/index.md"]})
+    roles = [{r.name: links.role(r.id)} for r in handbook.organisation.roles]
+    items.append({"角色": ["roles/index.md", {"职责矩阵": "roles/matrix.md"}, *roles]})
+    by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duties.FREQUENCIES]
+    items.append({"检查清单": ["checklists/index.md", *by_frequency]})
     items.append({"术语表": GLOSSARY})
     return items
 

@@ -140,6 +140,9 @@ class Rules:
     def check_refs(self, index: Index, refs: Iterable[Ref]) -> None:
         """Report every reference whose target is not defined."""
         for ref in refs:
+            if ref.kind == "serves":
+                self.check_serves(index, ref)
+                continue
             namespace = "role" if ref.kind == "recipient" else ref.kind
             table = index.ids.get(namespace)
             if table is None:
@@ -157,6 +160,44 @@ class Rules:
                 f"dangling-{namespace}",
                 f"{noun} {ref.target} 不存在。{maybe}{WHERE[ref.kind]}",
             )
+
+    def check_serves(self, index: Index, ref: Ref) -> None:
+        """A checklist item serves a procedure or playbook (optionally one step) or a KPI."""
+        ident, _, step = ref.target.partition("/")
+        tables = [index.ids.get(ns) for ns in ("procedure", "playbook", "kpi")]
+        if any(t is None for t in tables):
+            return
+        for namespace, table in zip(("procedure", "playbook", "kpi"), tables, strict=True):
+            if table and ident in table:
+                if step and namespace == "kpi":
+                    self.report(
+                        ref.doc,
+                        ref.path,
+                        "dangling-serves",
+                        f"指标 {ident} 没有步骤:请去掉 /{step}。",
+                    )
+                elif step:
+                    place = table[ident]
+                    steps = _at(place.doc.data, (*place.path[:-1], "steps"))
+                    count = len(steps) if isinstance(steps, list) else 0
+                    if not 1 <= int(step) <= count:
+                        self.report(
+                            ref.doc,
+                            ref.path,
+                            "dangling-serves",
+                            f"{NOUNS[namespace]} {ident} 只有 {count} 步,没有第 {step} 步。",
+                        )
+                return
+        known = [k for t in tables if t for k in t]
+        guess = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
+        maybe = f"是否想写 {guess[0]}?" if guess else ""
+        self.report(
+            ref.doc,
+            ref.path,
+            "dangling-serves",
+            f"serves 指向的 {ident} 既不是流程、预案,也不是指标。{maybe}"
+            "请写流程或预案的 id(可加 /步骤序号),或 KPI 的 id。",
+        )
 
     # --- per-policy rules -------------------------------------------------------------------------
 
@@ -380,6 +421,15 @@ class Rules:
                         "或用 policy:、term:、role: 指向手册内容。",
                     )
                 )
+
+
+def _at(data: object, path: tuple) -> object:
+    for part in path:
+        try:
+            data = data[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -65,7 +65,9 @@ def part_map(handbook: Handbook) -> dict[str, str]:
         names.update((k.id, k.name) for k in p.kpis)
         names.update((s.id, s.name) for s in p.severity_levels)
         names.update((x.id, x.title) for x in (*p.procedures, *p.playbooks))
-        names.update((s.id, s.name) for s in p.services)
+        names.update(
+            (s.id, s.name) for s in (*p.services, *p.reports, *p.meetings, *p.report_definitions)
+        )
     return names
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import os
 import re
 import subprocess
@@ -153,3 +156,103 @@ def test_internal_links_resolve(page, site_url: str) -> None:
     for href in sorted(set(h.split("#")[0] for h in local))[:40]:
         response = page.request.get(href)
         assert response.status == 200, href
+
+
+def ticks(page) -> list[bool]:
+    return [box.is_checked() for box in page.locator(".hb-tasks input[type=checkbox]").all()]
+
+
+def at(page, *when: int) -> None:
+    page.clock.set_fixed_time(dt.datetime(*when))
+
+
+def test_ticks_persist_and_clear_when_the_period_ends(page, site_url: str) -> None:
+    at(page, 2026, 11, 23, 10, 0)  # a Monday
+    page.goto(site_url + "/checklists/store-operator-daily/")
+    assert ticks(page) == [False] * 4
+    page.locator(".hb-tasks li.task-list-item").nth(1).click()
+    assert ticks(page) == [False, True, False, False]
+    assert page.locator(".hb-task-count").inner_text() == "已完成 1 / 4"
+    page.reload()
+    assert ticks(page) == [False, True, False, False]
+
+    # the role page shows the same item ticked: both pages share the tick
+    page.goto(site_url + "/roles/store-operator/")
+    daily = page.locator(".hb-tasks[data-group=store-operator-daily] input[type=checkbox]")
+    assert [b.is_checked() for b in daily.all()] == [False, True, False, False]
+
+    at(page, 2026, 11, 24, 8, 0)  # the next day: a daily item starts afresh
+    page.goto(site_url + "/checklists/store-operator-daily/")
+    assert ticks(page) == [False] * 4
+
+
+def test_weekly_ticks_last_until_monday(page, site_url: str) -> None:
+    at(page, 2026, 11, 25, 15, 0)  # Wednesday
+    page.goto(site_url + "/checklists/store-operator-weekly/")
+    page.locator(".hb-tasks li.task-list-item").first.click()
+    at(page, 2026, 11, 29, 22, 0)  # Sunday of the same week
+    page.reload()
+    assert ticks(page)[0] is True
+    at(page, 2026, 11, 30, 8, 0)  # Monday
+    page.reload()
+    assert ticks(page)[0] is False
+
+
+def test_event_ticks_stay_until_cleared_by_hand(page, site_url: str) -> None:
+    at(page, 2026, 11, 23, 10, 0)
+    page.goto(site_url + "/checklists/crisis-first-hour/")
+    page.locator(".hb-tasks li.task-list-item").first.click()
+    at(page, 2027, 2, 1, 10, 0)
+    page.reload()
+    assert ticks(page)[0] is True
+    page.click("button.hb-task-reset")
+    assert not any(ticks(page))
+    page.reload()
+    assert not any(ticks(page))
+
+
+def test_without_javascript_the_list_reads_and_nothing_is_tickable(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/checklists/store-operator-daily/")
+    boxes = page.locator(".hb-tasks input[type=checkbox]")
+    assert boxes.count() == 4 and all(b.is_disabled() for b in boxes.all())
+    assert "完成开店巡检" in page.locator(".hb-tasks").inner_text()
+    assert page.locator(".hb-task-bar").count() == 0
+    context.close()
+
+
+def test_print_hides_navigation_and_controls(page, site_url: str) -> None:
+    page.goto(site_url + "/checklists/store-operator-daily/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".hb-task-bar", ".md-footer"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator(".hb-tasks").is_visible()
+
+
+def test_csv_download_round_trips_chinese(page, site_url: str) -> None:
+    page.goto(site_url + "/checklists/promotion-specialist-monthly/")
+    link = page.locator("a[download]")
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200
+    body = response.body()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows[0][:4] == ["频率", "类型", "来源", "事项"]
+    assert all(row[0] == "每月" for row in rows[1:]) and len(rows) > 2
+    page_text = page.locator(".hb-tasks").inner_text()
+    assert rows[1][3] in page_text
+
+
+def test_org_chart_renders_as_svg(page, site_url: str) -> None:
+    with page.expect_response(lambda r: r.url.endswith("/assets/org-chart.svg")) as info:
+        page.goto(site_url + "/roles/")
+    assert info.value.headers["content-type"].startswith("image/svg+xml")
+    image = page.locator("img[src$='assets/org-chart.svg']")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 600", arg=image.element_handle()
+    )
+    page.goto(site_url + "/roles/matrix/")
+    page.goto(site_url + "/duties/daily/")
+    assert page.locator(".hb-tasks").count() > 5
+    assert foreign(page.requests, site_url) == []

@@ -38,7 +38,14 @@ def test_every_page_is_rendered(pages) -> None:
         "roles/manager.md",
         "roles/operator.md",
         "assets/flow/check.svg",
+        "assets/org-chart.svg",
+        "roles/matrix.md",
+        "checklists/operator-daily.csv",
+        "roles/operator.csv",
+        "roles/manager.csv",
+        "roles/director.csv",
     }
+    expected |= {f"duties/{f}.md" for f in ("daily", "weekly", "monthly", "quarterly", "per-event")}
     for section in ("scope", "workflow", "communication", "data", "crisis", "compliance"):
         expected.add(f"{section}/index.md")
     expected |= {

@@ -101,7 +101,7 @@
       });
       boxes.push(input);
     });
-    if (!boxes.length) return;
+    if (boxes.length < 2) return; /* a single item needs no counter and no reset button */
 
     var bar = document.createElement("p");
     bar.className = "hb-task-bar";

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,8 +180,93 @@ _HINTS = [
 ]
 
 
+# Characters that cannot be seen but change meaning: zero-width marks make two equal-looking ids
+# differ, bidirectional controls reorder what a reviewer sees (the "Trojan Source" trick).
+_INVISIBLE = {
+    "\u00ad": "软连字符",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    "\u202a": "从左到右嵌入",
+    "\u202b": "从右到左嵌入",
+    "\u202c": "方向格式结束",
+    "\u202d": "从左到右强制",
+    "\u202e": "从右到左强制",
+    "\u2060": "字连接符",
+    "\u2066": "从左到右隔离",
+    "\u2067": "从右到左隔离",
+    "\u2068": "第一强隔离",
+    "\u2069": "方向隔离结束",
+    "\ufeff": "零宽不换行空格(BOM)",
+}
+_HIDDEN = re.compile("[" + "".join(_INVISIBLE) + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_HIDDEN_REPORTS = 10
+
+
+def _hidden_characters(doc: Document) -> list[Diagnostic]:
+    """Report invisible, bidirectional and control characters at their exact positions."""
+    out = []
+    for number, line in enumerate(doc.text.split("\n"), 1):
+        for match in _HIDDEN.finditer(line.rstrip("\r")):
+            ch = match.group()
+            name = _INVISIBLE.get(ch, "控制字符")
+            out.append(
+                _diag(
+                    doc.path,
+                    number,
+                    match.start() + 1,
+                    "invisible-character",
+                    f"这里有看不见的字符 U+{ord(ch):04X}({name})。它常随复制粘贴混入,会让看起来相同的"
+                    "id、字段名或文字其实不同,或改变文字的显示顺序:请删除它。",
+                )
+            )
+            if len(out) >= MAX_HIDDEN_REPORTS:
+                return out
+    return out
+
+
+def _too_deep(doc: Document) -> Diagnostic | None:
+    """Find flow brackets or "- - -" chains nested beyond MAX_DEPTH, before the parser recurses."""
+    depth = 0
+    quote = ""
+    for number, line in enumerate(doc.text.split("\n"), 1):
+        dashes = re.match(r"^\s*((?:-[ \t]+)+)", line)
+        if dashes and dashes.group(1).count("-") > MAX_DEPTH:
+            return _diag(doc.path, number, 1, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")
+        for column, ch in enumerate(line, 1):
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'" and (column == 1 or line[column - 2] in " \t[{,:"):
+                quote = ch
+            elif ch == "#" and (column == 1 or line[column - 2] in " \t"):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _diag(
+                        doc.path, number, column, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。"
+                    )
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
 def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
     """Compose the text, then build plain data from the nodes; report every problem found."""
+    hidden = _hidden_characters(doc)
+    deep = _too_deep(doc)
+    if deep:
+        return doc, [*hidden, deep]
+    doc, problems = _parse(doc)
+    if hidden:
+        doc.data = None  # the file is not trusted until the invisible characters are gone
+    return doc, [*hidden, *problems]
+
+
+def _parse(doc: Document) -> tuple[Document, list[Diagnostic]]:
     try:
         root = yaml.compose(doc.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -240,6 +326,7 @@ class _Builder:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.count = 0
+        self.top_key: Node | None = None  # the top-level key being built, to place a too-big error
 
     def error(self, node: Node, code: str, message: str) -> None:
         mark = node.start_mark
@@ -249,8 +336,13 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
+                where = self.top_key or node
+                name = getattr(where, "value", "")
                 self.error(
-                    node, "too-many-values", f"文件展开后超过 {MAX_NODES:,} 个值(可能是别名滥用)。"
+                    where,
+                    "too-many-values",
+                    f"字段 {name} 展开后超过 {MAX_NODES:,} 个值:别名(*名字)层层引用会让很小的文件"
+                    "展开成巨大的数据。请不要用锚点和别名,直接写出内容。",
                 )
             return None
         if depth > MAX_DEPTH:
@@ -269,6 +361,7 @@ class _Builder:
     def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
+        folded: dict[str, tuple[str, int]] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.error(key_node, "merge-key", "不支持合并键 <<。请把需要的字段直接写出来。")
@@ -291,7 +384,20 @@ class _Builder:
                     "YAML 只会保留最后一个值:请删除或合并其中一个。",
                 )
                 continue
-            seen[key] = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1
+            same = folded.get(unicodedata.normalize("NFKC", key).casefold())
+            if same is not None:
+                self.error(
+                    key_node,
+                    "duplicate-key",
+                    f"字段 {key} 与第 {same[1]} 行的字段 {same[0]} 只差全角/半角、大小写或兼容字符,"
+                    "实际上是同一个字段写了两次:请删除或合并其中一个。",
+                )
+                continue
+            seen[key] = line
+            folded[unicodedata.normalize("NFKC", key).casefold()] = (key, line)
+            if depth == 0:
+                self.top_key = key_node
             result[key] = self.build(value_node, depth + 1)
         return result
 

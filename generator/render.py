@@ -16,7 +16,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import duties, labels, views
+from . import duties, labels, safety, views
 from .export import tasks_csv
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
@@ -122,8 +122,6 @@ def tidy(markdown: str) -> str:
 
 # --- links --------------------------------------------------------------------------------------
 
-_HANDBOOK_LINK = re.compile(r"\]\(\s*(policy|term|role):([a-z0-9-]+)\s*\)")
-
 
 class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
@@ -172,18 +170,25 @@ class Linker:
         return f"{rel}#{anchor}" if anchor else rel
 
     def markdown(self, text: str, page: str) -> Md:
-        """Rewrite policy:, term: and role: links in a Markdown field into page links."""
+        """Rewrite policy:, term: and role: links into page links; neutralise anything unsafe.
+
+        Validation refuses unsafe Markdown before a build, so the sanitising here only matters
+        for text that reaches the renderer without being validated.
+        """
+        text = safety.sanitize(str(text).strip())
         lookup: dict[str, Callable[[str], str]] = {
             "policy": self.policy,
             "term": self.term,
             "role": self.role,
         }
-
-        def swap(match: re.Match[str]) -> str:
-            target = lookup[match.group(1)](match.group(2))
-            return f"]({self.relative(target, page)})"
-
-        return Md(_HANDBOOK_LINK.sub(swap, str(text).strip()))
+        for link in sorted(safety.handbook_links(text), key=lambda k: k.offset, reverse=True):
+            end = link.offset + len(link.kind) + 1 + len(link.target)
+            try:
+                target = self.relative(lookup[link.kind](link.target), page)
+            except KeyError:
+                target = "#"  # unvalidated text naming something that does not exist
+            text = text[: link.offset] + target + text[end:]
+        return Md(text)
 
 
 # --- environment --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import safety
 from .errors import Diagnostic, Severity
 from .labels import number
 from .loader import Document
@@ -56,13 +57,15 @@ WHERE = {
     "department": "请使用 roles.yaml 中 departments 定义的部门 id。",
     "group": "请使用 roles.yaml 中该部门 groups 下定义的小组 id。",
 }
-SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
-HANDBOOK_SCHEMES = {"policy": "policy", "term": "term", "role": "role"}
-_LINK = re.compile(
-    r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>"
-)
-_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _PERIODS = {"event": 0, "day": 1, "week": 2, "month": 3, "quarter": 4}
 _FREQUENCY_PERIOD = {"per-event": "event", "daily": "day", "weekly": "week", "monthly": "month"}
 _FREQUENCY_PERIOD["quarterly"] = "quarter"
@@ -121,6 +124,14 @@ class Rules:
         index.ids.setdefault(namespace, table)
         if table is None or not isinstance(ident, str):
             return
+        if ident.split(".")[0].lower() in WINDOWS_RESERVED:
+            self.report(
+                doc,
+                path,
+                "reserved-id",
+                f"{NOUNS[namespace]} id {ident} 是 Windows 的保留设备名,用它作文件名在 Windows 上无法"
+                "检出或打开。请换一个 id,例如加上前缀或后缀。",
+            )
         folded = {k.casefold(): k for k in table}
         clash = ident if ident in table else folded.get(ident.casefold())
         if clash is not None:
@@ -204,12 +215,12 @@ class Rules:
     def check_policy(self, policy: Policy, doc: Document, folder: str) -> None:
         stem = Path(doc.path).stem
         if policy.id != stem:
+            other = f",或把 id 改为 {stem}" if _SLUG.fullmatch(stem) else ""
             self.report(
                 doc,
                 ("id",),
                 "id-filename",
-                f"id {policy.id} 与文件名 {stem}.yaml 不一致。请把文件改名为 {policy.id}.yaml,"
-                f"或把 id 改为 {stem}。",
+                f"id {policy.id} 与文件名 {stem}.yaml 不一致。请把文件改名为 {policy.id}.yaml{other}。",
             )
         if policy.section != folder:
             self.report(
@@ -379,48 +390,33 @@ class Rules:
     # --- markdown links -------------------------------------------------------------------------
 
     def check_links(self, doc: Document, path: tuple, text: str, index: Index) -> Iterator[Ref]:
-        """Check link schemes in a Markdown field; yield handbook links (policy:, term:, role:)."""
-        targets = [
-            (m.start(1) if m.group(1) else m.start(2), m.group(1) or m.group(2))
-            for m in _LINK.finditer(text)
-        ]
-        targets += [(m.start(1), m.group(1)) for m in _REFDEF.finditer(text)]
-        for offset, target in sorted(targets):
-            scheme_match = _SCHEME.match(target)
-            if not scheme_match:
+        """Check a Markdown field: allowed HTML and links only; yield its handbook links."""
+        findings, links = safety.scan(text)
+        for finding in findings:
+            if not finding.message:
                 continue
-            scheme = scheme_match.group(1).lower()
-            line, column = doc.locate_in_text(path, offset)
-            if scheme in HANDBOOK_SCHEMES:
-                ident = target[len(scheme) + 1 :]
-                ref = Ref(HANDBOOK_SCHEMES[scheme], ident, doc, path)
-                table = index.ids.get(ref.kind)
-                if table is not None and ident not in table:
-                    guess = difflib.get_close_matches(ident, list(table), n=1, cutoff=0.6)
-                    maybe = f"是否想写 {scheme}:{guess[0]}?" if guess else ""
-                    self.out.append(
-                        Diagnostic(
-                            doc.path,
-                            line,
-                            column,
-                            Severity.ERROR,
-                            f"dangling-{ref.kind}",
-                            f"链接 {target} 指向的{NOUNS[ref.kind]}不存在。{maybe}{WHERE[ref.kind]}",
-                        )
-                    )
-                yield ref
-            elif scheme not in SAFE_SCHEMES:
+            line, column = doc.locate_in_text(path, finding.offset)
+            self.out.append(
+                Diagnostic(doc.path, line, column, Severity.ERROR, finding.code, finding.message)
+            )
+        for link in links:
+            ref = Ref(link.kind, link.target, doc, path)
+            table = index.ids.get(ref.kind)
+            if table is not None and link.target not in table:
+                guess = difflib.get_close_matches(link.target, list(table), n=1, cutoff=0.6)
+                maybe = f"是否想写 {link.kind}:{guess[0]}?" if guess else ""
+                line, column = doc.locate_in_text(path, link.offset)
                 self.out.append(
                     Diagnostic(
                         doc.path,
                         line,
                         column,
                         Severity.ERROR,
-                        "unsafe-link",
-                        f"不允许 {scheme}: 链接。链接只能用 https:、http:、mailto:、tel:,"
-                        "或用 policy:、term:、role: 指向手册内容。",
+                        f"dangling-{ref.kind}",
+                        f"链接 {link.kind}:{link.target} 指向的{NOUNS[ref.kind]}不存在。{maybe}{WHERE[ref.kind]}",
                     )
                 )
+            yield ref
 
 
 def _at(data: object, path: tuple) -> object:

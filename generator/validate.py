@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -105,7 +106,17 @@ def _translate(
         hint = _chinese(field.get("schema", {}).get("description") or field.get("description", ""))
         example = field.get("examples", [None])[0]
         more = f"例如:{example}" if example is not None and "例如" not in hint else ""
-        yield at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{hint}{more}")
+        why = _pattern_culprit(value)
+        yield at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{why}{hint}{more}")
+    elif v in ("anyOf", "oneOf"):
+        # Report the branch that came closest, in the words of that branch's own error.
+        closest = max(error.context, key=_closeness) if error.context else None
+        if closest is None:
+            yield at(path, "schema", f"{label}:{error.message}")
+        else:
+            yield from _translate(doc, kind, schemas, closest)
+    elif v == "const":
+        yield at(path, "bad-value", f"{label} 的值应为 {error.validator_value}。")
     elif v in ("minLength", "maxLength"):
         if v == "minLength":
             msg = f"{label} 不能为空,请填写内容。"
@@ -132,6 +143,33 @@ def _translate(
         yield at(path, "schema", f"{label}:{error.message}")
 
 
+def _closeness(error: ValidationError) -> tuple[int, int]:
+    """Rank the failures of anyOf/oneOf branches: the branch whose type matched came closest."""
+    shallow = {"const": 0, "enum": 0, "type": 1}
+    return shallow.get(str(error.validator), 2), len(error.relative_path)
+
+
+def _pattern_culprit(value: Any) -> str:
+    """Name what breaks an id-like value: a path separator, a dot, an uppercase or non-ASCII letter."""
+    if not isinstance(value, str):
+        return ""
+    control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+    if control is not None:
+        return f"含有控制字符 U+{ord(control):04X}。"
+    if "/" in value or "\\" in value or ".." in value:
+        return "不能包含 /、\\ 或 ..(id 会成为文件名和网址,不能跳出所在文件夹)。"
+    if value.startswith("."):
+        return "不能以 . 开头。"
+    for ch in value:
+        if not ch.isascii():
+            name = unicodedata.name(ch, "")
+            return f"含有非英文字符“{ch}”(U+{ord(ch):04X} {name}),它可能与英文字母长得一样。"
+    for ch in value:
+        if ch.isupper():
+            return f"含有大写字母“{ch}”。"
+    return ""
+
+
 def _type_code(value: Any) -> str:
     return "empty-value" if value is None else "wrong-type"
 
@@ -142,7 +180,8 @@ def _type_message(doc: Document, path: tuple, label: str, value: Any, expected: 
     )
     if value is None:
         return f"{label} 没有填写内容(空值)。请填写{wanted},或者删除这一行。"
-    message = f"{label} 应该是{wanted},现在是{_type_name(value)} {_show(value)}。"
+    shown = _show(value)
+    message = f"{label} 应该是{wanted},现在是{_type_name(value)}{' ' + shown if shown else ''}。"
     wants_text = expected == "string" or (isinstance(expected, list) and "string" in expected)
     if wants_text and isinstance(value, bool | int | float):
         node = doc.find(path)
@@ -157,6 +196,10 @@ def _type_message(doc: Document, path: tuple, label: str, value: Any, expected: 
 def _show(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:40] + "…"
+        # Control and invisible characters are spelled out so the message shows what is there.
+        shown = "".join(
+            f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in shown
+        )
         return f"“{shown}”"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -195,7 +238,10 @@ def _path_text(path: tuple) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if folded in choices and folded != word:
+        return f"是否想写 {folded}?(这里用了全角或大写字符。)"
+    close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
     return f"是否想写 {close[0]}?" if close else ""
 
 

@@ -60,6 +60,27 @@ def test_every_object_is_closed(path: Path) -> None:
         assert obj.get("additionalProperties") is False, f"{path.name} {where}"
 
 
+def walk(node: Any) -> list[dict]:
+    found = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found += walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += walk(value)
+    return found
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_list_and_text_is_bounded(path: Path) -> None:
+    for node in walk(json.loads(path.read_text(encoding="utf-8"))):
+        if node.get("type") == "array":
+            assert isinstance(node.get("maxItems"), int), node.get("title")
+        if node.get("type") == "string" and not {"enum", "const"} & set(node):
+            assert isinstance(node.get("maxLength"), int), node.get("title")
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_property_has_a_title_and_a_description(kind: str) -> None:
     index = field_index(load_schemas(SCHEMAS), kind)

@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help setup site serve validate render test check clean lock
 
 help:
-	@echo "make site      validate the handbook and build the site into site/"
+	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
 	@echo "make serve     live preview on http://127.0.0.1:8000 (rebuilds on YAML changes)"
 	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
 	@echo "make render    write the generated Markdown tree to build/pages/ (engine-neutral)"
@@ -29,13 +29,10 @@ $(STAMP): requirements.lock pyproject.toml
 validate: $(STAMP)
 	$(BIN)/handbook validate
 
-# Build into a temporary folder and swap it in only when the build succeeded, so a failed
-# build leaves the previous site/ intact.
+# `handbook build` builds into a staging folder and swaps it in only when the build succeeded,
+# so a failed build leaves the previous site intact. EDITION=client or public builds site-EDITION/.
 site: validate
-	rm -rf site.partial
-	$(BIN)/mkdocs build --strict --quiet --site-dir site.partial
-	rm -rf site.previous && { test ! -e site || mv site site.previous; } && mv site.partial site && rm -rf site.previous
-	@echo "built site/ ($$(find site -name '*.html' | wc -l) HTML pages)"
+	$(BIN)/handbook build --edition $(EDITION)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --no-strict --livereload --dirty
@@ -51,7 +48,7 @@ test: check
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site site.partial site.previous build $(VENV) .pytest_cache .ruff_cache
+	rm -rf site site-client site-public build $(VENV) .pytest_cache .ruff_cache
 
 # Regenerate requirements.lock from pyproject.toml (needs PyPI; run by a maintainer, not by CI).
 lock: $(STAMP)

@@ -12,6 +12,7 @@ from . import __version__
 from .errors import HandbookError, has_errors
 from .handbook import load_handbook
 from .report import FORMATS, render
+from .site import EDITIONS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -91,6 +92,27 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, help="the folder to write (replaced as a whole)"
     )
     out.set_defaults(run=_render)
+
+    site = sub.add_parser(
+        "build",
+        help="build the site with MkDocs (strict), replacing the site folder only on success",
+        description="Validate and build one edition of the site with `mkdocs build --strict` into a "
+        "staging folder; the site folder is replaced only when the build succeeded.",
+    )
+    site.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml")
+    site.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="staff",
+        help="staff: everything; client: what clients may read; public: public only (default: staff)",
+    )
+    site.add_argument(
+        "--site-dir",
+        type=Path,
+        default=None,
+        help="default: site/, or site-EDITION/ for other editions",
+    )
+    site.set_defaults(run=_build)
     return parser
 
 
@@ -135,7 +157,22 @@ def _render(args: argparse.Namespace) -> int:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         print("handbook: 手册有错误,没有写出任何页面。", file=sys.stderr)
         return EXIT_INVALID
-    pages = render_pages(result.handbook, today=args.today)
+    pages = render_pages(result.handbook)
     write_tree(pages, args.out)
     print(f"写出了 {len(pages)} 个文件到 {args.out}/")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .site import BuildFailed, build_site, show_build_log
+
+    site_dir = args.site_dir or Path("site" if args.edition == "staff" else f"site-{args.edition}")
+    show_build_log()
+    try:
+        build_site(args.config, site_dir, edition=args.edition)
+    except BuildFailed as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    print(f"生成了 {args.edition} 版站点:{site_dir}/({pages} 个 HTML 页面)")
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
-from .render import Page, nav, render_pages
+from .render import Page, last_change, nav, render_pages
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -33,6 +34,7 @@ class HandbookConfig(Config):
     policies = c.Type(str, default="policies")
     schemas = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
+    edition = c.Choice(("staff", "client", "public"), default="staff")
 
 
 class _GeneratedFile(File):
@@ -57,6 +59,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.handbook = None
         self.digests: dict[str, str] = {}  # page path -> content digest at the previous build
         self.rebuild_all = True
+        self.updated: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -86,7 +89,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
         else:
             self.handbook = result.handbook
-            self.pages = render_pages(result.handbook, today_from_env())
+            self.pages = render_pages(result.handbook)
+            self.updated = {p.path: p.updated for p in self.pages}
+            # A reproducible build: MkDocs dates the sitemap and its gzip header from
+            # SOURCE_DATE_EPOCH when set, else from the clock. The handbook's own date is the
+            # newest change in it, so the same content always builds the same bytes.
+            if "SOURCE_DATE_EPOCH" not in os.environ:
+                newest = last_change(result.handbook)
+                moment = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+                os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
         config.watch.extend(str(p) for p in (policies, schemas or root / "schemas") if p.is_dir())
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self._segment_terms(config)
@@ -125,6 +136,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             extra = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in made)
             config.nav = [*menu, *extra]
         return files
+
+    def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        updated = self.updated.get(page.file.src_uri)
+        if updated is not None:
+            page.update_date = (
+                updated.isoformat()
+            )  # the sitemap's lastmod: when the content changed
+        return page
 
     def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
         if not self.problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -23,7 +24,7 @@ from .model import Handbook, Policy
 from .orgchart import org_chart_svg
 
 GLOSSARY = "glossary.md"
-REVIEW_HORIZON_DAYS = 30  # the home page lists reviews overdue or due within this many days
+UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
 
 
 class Md(Markup):
@@ -42,6 +43,7 @@ class Page:
     content: str | bytes
     source: Path | None = None  # the YAML file, relative to the repository, for "edit this page"
     title: str | None = None
+    updated: dt.date | None = None  # when its content last changed (the sitemap's lastmod)
 
 
 # --- escaping -----------------------------------------------------------------------------------
@@ -79,6 +81,13 @@ def do_cell(value: object) -> Md:
 def do_day(day: dt.date) -> Md:
     """Show a date in a table cell without letting it break at its hyphens."""
     return Md(f'<span class="hb-date">{day.isoformat()}</span>')
+
+
+def do_review_due(day: dt.date) -> Md:
+    """A next-review date the browser marks as overdue or due soon (assets/reviews.js)."""
+    return Md(
+        f'<span class="hb-date hb-review" data-review-due="{day.isoformat()}">{day.isoformat()}</span>'
+    )
 
 
 def do_href(url: str) -> Md:
@@ -208,6 +217,7 @@ def environment() -> Environment:
     env.globals["md"] = Md
     env.filters.update(
         day=do_day,
+        review_due=do_review_due,
         href=do_href,
         text=do_text,
         cell=do_cell,
@@ -228,9 +238,8 @@ def environment() -> Environment:
 class Renderer:
     """Render every page of one handbook; each template sees links relative to its own page."""
 
-    def __init__(self, handbook: Handbook, today: dt.date) -> None:
+    def __init__(self, handbook: Handbook) -> None:
         self.handbook = handbook
-        self.today = today
         self.links = Linker(handbook)
         self.env = environment()
         self.roles = handbook.roles
@@ -260,7 +269,6 @@ class Renderer:
 
         content = self.env.get_template(template).render(
             handbook=self.handbook,
-            today=self.today,
             link=link,
             url=url,
             markdown=markdown,
@@ -300,8 +308,7 @@ class Renderer:
                 settings,
                 hb.settings.title,
                 recent=views.recent_changes(hb, limit=10),
-                horizon=REVIEW_HORIZON_DAYS,
-                due=views.reviews_due(hb, self.today, within_days=REVIEW_HORIZON_DAYS),
+                upcoming=views.upcoming_reviews(hb, limit=UPCOMING_REVIEWS),
             )
         ]
         for section in hb.sections:
@@ -406,10 +413,14 @@ class Renderer:
                 usage=views.term_usage(hb),
             )
         )
-        return sorted(pages, key=lambda p: p.path)
+        newest = last_change(hb)
+        return sorted(
+            (p if p.updated else dataclasses.replace(p, updated=newest) for p in pages),
+            key=lambda p: p.path,
+        )
 
     def policy_page(self, policy: Policy) -> Page:
-        return self.page(
+        page = self.page(
             "policy.md.jinja",
             self.links.policy(policy.id),
             policy.source,
@@ -421,6 +432,7 @@ class Renderer:
                 f"assets/flow/{proc_id}.svg", self.links.policy(policy.id)
             ),
         )
+        return dataclasses.replace(page, updated=policy.changelog[0].date)
 
     def flowcharts(self, policy: Policy) -> list[Page]:
         return [
@@ -433,9 +445,15 @@ class Renderer:
         ]
 
 
-def render_pages(handbook: Handbook, today: dt.date | None = None) -> list[Page]:
-    """Render the whole handbook into pages, sorted by path (the same input gives the same bytes)."""
-    return Renderer(handbook, today or dt.date.today()).render()
+def last_change(handbook: Handbook) -> dt.date:
+    """The newest change-log date in the handbook: the date of the handbook as a whole."""
+    return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
+
+
+def render_pages(handbook: Handbook) -> list[Page]:
+    """Render the whole handbook into pages, sorted by path: the same input gives the same bytes,
+    whatever the day (review status is worked out in the reader's browser)."""
+    return Renderer(handbook).render()
 
 
 def nav(handbook: Handbook) -> list[Any]:

@@ -35,22 +35,14 @@ def recent_changes(handbook: Handbook, limit: int) -> list[Change]:
     return changes[:limit]
 
 
-@dataclass(frozen=True)
-class Due:
-    policy: Policy
-    next: dt.date
-    overdue: bool
+def upcoming_reviews(handbook: Handbook, limit: int) -> list[Policy]:
+    """Return the policies in force whose next review comes first (overdue ones lead the list).
 
-
-def reviews_due(handbook: Handbook, today: dt.date, within_days: int) -> list[Due]:
-    """Return policies whose review is overdue or due within `within_days`, soonest first."""
-    horizon = today + dt.timedelta(days=within_days)
-    due = [
-        Due(p, p.review.next, p.review.next < today)
-        for p in handbook.policies
-        if p.status != "retired" and p.review.next <= horizon
-    ]
-    return sorted(due, key=lambda d: (d.next, d.policy.id))
+    Which of them are overdue depends on the reader's today, which the page works out in the
+    browser: the build itself does not depend on the date it runs.
+    """
+    live = [p for p in handbook.policies if p.status != "retired"]
+    return sorted(live, key=lambda p: (p.review.next, p.id))[:limit]
 
 
 def checklist_map(handbook: Handbook) -> dict[str, Checklist]:

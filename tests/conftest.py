@@ -92,11 +92,14 @@ def run_cli():
     return run
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+def build(
+    project: Path, site: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `mkdocs build --strict` in a project folder, as `make site` does."""
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
         cwd=project,
-        env=BUILD_ENV,
+        env={**BUILD_ENV, **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,

@@ -256,3 +256,17 @@ def test_org_chart_renders_as_svg(page, site_url: str) -> None:
     page.goto(site_url + "/duties/daily/")
     assert page.locator(".hb-tasks").count() > 5
     assert foreign(page.requests, site_url) == []
+
+
+def test_overdue_reviews_are_flagged_by_the_readers_date(page, site_url: str) -> None:
+    overdue = page.locator(".hb-overdue")
+    at(page, 2026, 11, 23, 9, 0)  # intellectual-property-compliance was due on 2026-09-30
+    page.goto(site_url + "/compliance/intellectual-property-compliance/")
+    assert overdue.is_visible()
+    assert "复审已逾期" in overdue.inner_text()
+    page.goto(site_url + "/")
+    badges = page.locator(".hb-badge--overdue")
+    assert badges.count() >= 2 and "已逾期 54 天" in badges.first.inner_text()
+    at(page, 2026, 9, 1, 9, 0)  # before it fell due
+    page.goto(site_url + "/compliance/intellectual-property-compliance/")
+    assert not overdue.is_visible()

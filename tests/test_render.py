@@ -24,7 +24,7 @@ def handbook():
 
 @pytest.fixture(scope="module")
 def pages(handbook):
-    return {p.path: p for p in render_pages(handbook, TODAY)}
+    return {p.path: p for p in render_pages(handbook)}
 
 
 def test_every_page_is_rendered(pages) -> None:
@@ -88,7 +88,7 @@ def test_sources_point_at_the_yaml_files(pages) -> None:
 
 
 def test_rendering_is_deterministic(handbook) -> None:
-    assert render_pages(handbook, TODAY) == render_pages(handbook, TODAY)
+    assert render_pages(handbook) == render_pages(handbook)
 
 
 def test_handbook_links_are_rewritten_relative_to_the_page(pages) -> None:

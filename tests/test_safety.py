@@ -93,7 +93,7 @@ def test_renderer_escapes_unvalidated_markdown() -> None:
         hb.glossary,
         tuple(evil if p.id == "flow" else p for p in hb.policies),
     )
-    page = next(p for p in render_pages(hb2, TODAY) if p.path == "workflow/flow.md")
+    page = next(p for p in render_pages(hb2) if p.path == "workflow/flow.md")
     assert "<script>" not in page.content
     assert "&lt;script>" in page.content
     assert "javascript:" not in page.content

@@ -1,0 +1,73 @@
+"""Build the site with MkDocs into a staging folder; swap it in only when the build succeeded."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import HandbookError
+
+EDITIONS = ("staff", "client", "public")
+
+
+class BuildFailed(HandbookError):
+    """Raised by build_site when MkDocs stops (the reasons were logged); the old site is kept."""
+
+
+def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> None:
+    """Run a strict MkDocs build of one edition and replace `site_dir` with the result, atomically.
+
+    Nothing is written to `site_dir` until the whole build has succeeded: a failed build leaves
+    the previous site exactly as it was.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    if edition not in EDITIONS:
+        raise HandbookError(f"未知的版本 {edition}:可选 {'、'.join(EDITIONS)}")
+    site_dir = Path(site_dir).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
+    previous = os.environ.get("HANDBOOK_EDITION")
+    os.environ["HANDBOOK_EDITION"] = edition
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"站点没有生成,{site_dir.name}/ 保持原样:{exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if previous is None:
+            os.environ.pop("HANDBOOK_EDITION", None)
+        else:
+            os.environ["HANDBOOK_EDITION"] = previous
+    _swap(staging, site_dir)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def show_build_log() -> None:
+    """Send MkDocs' warnings and errors (the handbook's among them) to stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs = logging.getLogger("mkdocs")
+    mkdocs.addHandler(handler)
+    mkdocs.setLevel(logging.WARNING)  # content warnings (reviews due) are `handbook validate`'s job

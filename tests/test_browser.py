@@ -105,7 +105,7 @@ def test_home_page_loads_with_no_request_to_another_host(page, site_url: str) ->
     page.goto(site_url + "/")
     assert page.title().startswith("运营管理中心手册")
     assert page.locator("h1").first.inner_text().startswith("运营管理中心手册")
-    assert page.locator("text=待复审").count() >= 1
+    assert page.locator("text=复审日程").count() >= 1
     page.goto(site_url + "/workflow/daily-store-operations/")
     page.goto(site_url + "/roles/store-operator/")
     page.goto(site_url + "/crisis/incident-severity-escalation/#sev1")

@@ -7,7 +7,7 @@ EDITION ?= staff
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup site serve validate render test check clean lock
+.PHONY: help setup site serve validate render test check audit clean lock
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
@@ -15,6 +15,7 @@ help:
 	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
 	@echo "make render    write the generated Markdown tree to build/pages/ (engine-neutral)"
 	@echo "make test      lint and run the whole test suite"
+	@echo "make audit     check the pinned dependencies for known vulnerabilities (pip-audit)"
 	@echo "make clean     remove site/, build/ and .venv/"
 
 setup: $(STAMP)
@@ -39,6 +40,10 @@ serve: $(STAMP)
 
 render: $(STAMP)
 	$(BIN)/handbook render --out build/pages
+
+# Known vulnerabilities in the pinned dependencies; skipped loudly when no advisory data is reachable.
+audit: $(STAMP)
+	$(BIN)/python .ci/audit.py
 
 check: $(STAMP)
 	$(BIN)/ruff check generator tests

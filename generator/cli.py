@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .edition import EDITIONS
 from .errors import HandbookError, has_errors
 from .handbook import load_handbook
 from .report import FORMATS, render
-from .site import EDITIONS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--out", type=Path, required=True, help="the folder to write (replaced as a whole)"
     )
+    out.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="staff",
+        help="which edition to write (default: staff)",
+    )
     out.set_defaults(run=_render)
 
     site = sub.add_parser(
@@ -157,7 +163,7 @@ def _render(args: argparse.Namespace) -> int:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         print("handbook: 手册有错误,没有写出任何页面。", file=sys.stderr)
         return EXIT_INVALID
-    pages = render_pages(result.handbook)
+    pages = render_pages(result.handbook, args.edition)
     write_tree(pages, args.out)
     print(f"写出了 {len(pages)} 个文件到 {args.out}/")
     return EXIT_OK

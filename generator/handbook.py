@@ -85,6 +85,7 @@ class _Loader:
         self.diagnostics: list[Diagnostic] = []
         self.documents: list[Document] = []
         self.valid: dict[str, Document] = {}  # kind or relative path -> schema-valid document
+        self.built_docs: list[Document] = []  # the document of each built policy, in order
 
     def run(self) -> Result:
         roots = {kind: self.read(self.root / name, kind) for name, kind in ROOT_FILES.items()}
@@ -104,6 +105,7 @@ class _Loader:
             policy = self.finish(policy, doc, refs[before:])
             self.rules.check_policy(policy, doc, folder)
             policies.append(policy)
+            self.built_docs.append(doc)
         self.rules.check_refs(index, refs)
         for doc in self.documents:
             if self.valid.get(str(doc.path)) is doc:
@@ -111,9 +113,17 @@ class _Loader:
         handbook = None
         if settings and organisation and glossary:
             order = {s.id: i for i, s in enumerate(settings.sections)}
-            policies.sort(key=lambda p: (order.get(p.section, len(order)), p.id))
+            pairs = sorted(
+                zip(policies, self.built_docs, strict=True),
+                key=lambda pair: (order.get(pair[0].section, len(order)), pair[0].id),
+            )
+            policies = [p for p, _ in pairs]
+            self.built_docs = [d for _, d in pairs]
             handbook = Handbook(settings, organisation, glossary, tuple(policies))
             self.rules.check_organisation(handbook, roots["roles"], index)
+            if not has_errors(self.diagnostics):
+                docs = {p.id: d for p, d in zip(policies, self.built_docs, strict=True)}
+                self.rules.check_editions(handbook, refs, docs, roots)
         diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
         return Result(handbook, diagnostics, self.documents, len(self.documents))
 

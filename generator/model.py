@@ -22,6 +22,7 @@ class Ref:
     target: str
     doc: Document = field(compare=False)
     path: tuple[str | int, ...] = field(compare=False)
+    offset: int = field(default=-1, compare=False)  # in a Markdown field: where the link is
 
 
 class _RefTo:
@@ -72,6 +73,7 @@ class Checklist:
     items: tuple[ChecklistItem, ...]
     event: str | None = None
     summary: str | None = None
+    audience: tuple[str, ...] = ("staff",)
     policy: Policy | None = field(default=None, compare=False, repr=False, metadata=DERIVED)
 
 
@@ -317,6 +319,7 @@ class Section:
     kind: str
     title: str
     summary: str
+    audience: tuple[str, ...] = ("staff", "client", "public")
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,7 @@ class Department:
     summary: str
     head: RoleId | None = None
     groups: tuple[Group, ...] = ()
+    audience: tuple[str, ...] = ("staff",)
 
 
 @dataclass(frozen=True)
@@ -344,6 +348,7 @@ class Role:
     group: GroupId | None = None
     reports_to: RoleId | None = None
     responsibilities: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ("staff",)
 
 
 @dataclass(frozen=True)
@@ -361,6 +366,7 @@ class Term:
     full: str | None = None
     aliases: tuple[str, ...] = ()
     see_also: tuple[TermId, ...] = ()
+    audience: tuple[str, ...] = ("staff",)
 
 
 @dataclass(frozen=True)
@@ -369,11 +375,24 @@ class Glossary:
 
 
 @dataclass(frozen=True)
+class EditionText:
+    title: str | None = None
+    introduction: str = ""
+
+
+@dataclass(frozen=True)
+class Editions:
+    client: EditionText = EditionText()
+    public: EditionText = EditionText()
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
     sections: tuple[Section, ...]
     introduction: str = ""
+    editions: Editions = Editions()
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .edition import NAMES, view
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
-from .render import Page, last_change, nav, render_pages
+from .render import Page, last_change, nav, plain_title, render_pages
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -88,8 +89,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 "手册有 %d 个错误;预览中显示上一次成功生成的页面,并在每页顶部列出错误。", count
             )
         else:
-            self.handbook = result.handbook
-            self.pages = render_pages(result.handbook)
+            edition = self.config.edition
+            self.handbook = view(result.handbook, edition)
+            self.pages = render_pages(result.handbook, edition)
+            if edition != "staff":
+                # Clients and the public see neither the repository nor "edit this page".
+                config.repo_url = config.repo_name = config.edit_uri = None
+                config.site_name = plain_title(self.handbook.settings.title)
+                log.info(
+                    "生成%s:%d 条政策(共 %d 条)",
+                    NAMES[edition],
+                    len(self.handbook.policies),
+                    len(result.handbook.policies),
+                )
             self.updated = {p.path: p.updated for p in self.pages}
             # A reproducible build: MkDocs dates the sitemap and its gzip header from
             # SOURCE_DATE_EPOCH when set, else from the clock. The handbook's own date is the
@@ -106,7 +118,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir).resolve()
         repo = Path(config.config_file_path).parent.resolve()
-        menu = nav(self.handbook) if self.handbook is not None else []
+        menu = nav(self.handbook, self.config.edition) if self.handbook is not None else []
         listed = set(_nav_paths(menu))
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:

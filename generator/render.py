@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import posixpath
 import re
 import shutil
@@ -18,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import duties, labels, safety, views
+from .edition import view
 from .export import tasks_csv
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
@@ -70,6 +72,19 @@ def _escape_line_start(m: re.Match[str]) -> str:
     if m.group(2):
         return f"{m.group(1)}\\{m.group(2)}"
     return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+_TITLE_CHARS = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def plain_title(text: str) -> str:
+    """A title safe where themes print it unescaped (page titles, navigation, <title>).
+
+    Material for MkDocs prints page and navigation titles as raw HTML, and its <title> tag
+    unescapes entities, so escaping cannot protect them: the five HTML-significant characters
+    become their full-width look-alikes instead.
+    """
+    return text.translate(_TITLE_CHARS)
 
 
 def do_cell(value: object) -> Md:
@@ -135,8 +150,9 @@ def tidy(markdown: str) -> str:
 class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
 
-    def __init__(self, handbook: Handbook) -> None:
+    def __init__(self, handbook: Handbook, edition: str = "staff") -> None:
         self.handbook = handbook
+        self.edition = edition
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
             part.id: f"{self.policies[p.id]}#{part.id}"
@@ -238,8 +254,9 @@ def environment() -> Environment:
 class Renderer:
     """Render every page of one handbook; each template sees links relative to its own page."""
 
-    def __init__(self, handbook: Handbook) -> None:
+    def __init__(self, handbook: Handbook, edition: str = "staff") -> None:
         self.handbook = handbook
+        self.edition = edition
         self.links = Linker(handbook)
         self.env = environment()
         self.roles = handbook.roles
@@ -276,13 +293,15 @@ class Renderer:
             terms=self.terms,
             policies=self.policy_map,
             page_path=path,
+            edition=self.edition,
             serves_link=serves_link,
             headings=duties.HEADINGS,
             frequencies=duties.FREQUENCIES,
             codes=lambda found: " ".join(duties.RACI[c] for c in found),
             **context,
         )
-        return Page(path, tidy(content), source, title)
+        front = f"---\ntitle: {json.dumps(plain_title(title), ensure_ascii=False)}\n---\n\n"
+        return Page(path, front + tidy(content), source, title)
 
     def label(self, kind: str, ident: str) -> str:
         if kind == "policy":
@@ -344,7 +363,8 @@ class Renderer:
             pages.append(
                 Page(f"checklists/{checklist.id}.csv", tasks_csv(mine, self.roles), source)
             )
-        for freq in duties.FREQUENCIES:
+        staff = self.edition == "staff"
+        for freq in duties.FREQUENCIES if staff else ():  # operations views are for staff only
             groups = [g for f, gs in duties.grouped(duties.all_tasks(hb)) if f == freq for g in gs]
             pages.append(
                 self.page(
@@ -380,21 +400,22 @@ class Renderer:
                     schedule=duties.grouped(mine),
                 )
             )
-            if mine:
+            if mine and staff:
                 pages.append(Page(f"roles/{role.id}.csv", tasks_csv(mine, self.roles), roles_file))
-        table = duties.matrix(hb)
-        named = {r for row in table.values() for r in row}
-        pages.append(
-            self.page(
-                "matrix.md.jinja",
-                "roles/matrix.md",
-                None,
-                "职责矩阵",
-                table=table,
-                columns=[r for r in hb.organisation.roles if r.id in named],
-            )
-        )
         pages.append(Page("assets/org-chart.svg", org_chart_svg(hb), roles_file))
+        if staff:
+            table = duties.matrix(hb)
+            named = {r for row in table.values() for r in row}
+            pages.append(
+                self.page(
+                    "matrix.md.jinja",
+                    "roles/matrix.md",
+                    None,
+                    "职责矩阵",
+                    table=table,
+                    columns=[r for r in hb.organisation.roles if r.id in named],
+                )
+            )
         pages.append(
             self.page(
                 "roles.md.jinja",
@@ -450,23 +471,34 @@ def last_change(handbook: Handbook) -> dt.date:
     return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
 
 
-def render_pages(handbook: Handbook) -> list[Page]:
-    """Render the whole handbook into pages, sorted by path: the same input gives the same bytes,
-    whatever the day (review status is worked out in the reader's browser)."""
-    return Renderer(handbook).render()
+def render_pages(handbook: Handbook, edition: str = "staff") -> list[Page]:
+    """Render one edition of the handbook into pages, sorted by path.
+
+    The same input gives the same bytes, whatever the day (review status is worked out in the
+    reader's browser). For the client and public editions the model is cut down first, so
+    nothing outside the edition can reach a page, the navigation, a CSV or the search index.
+    """
+    return Renderer(view(handbook, edition), edition).render()
 
 
-def nav(handbook: Handbook) -> list[Any]:
+def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
     """Return a MkDocs-style navigation: sections with their policies, then roles and checklists."""
     links = Linker(handbook)
     items: list[Any] = [{"首页": "index.md"}]
     for section in handbook.sections:
-        members = [{p.title: links.policy(p.id)} for p in handbook.in_section(section.id)]
-        items.append({section.title: [f"{section.id}/index.md", *members]})
-    roles = [{r.name: links.role(r.id)} for r in handbook.organisation.roles]
-    items.append({"角色": ["roles/index.md", {"职责矩阵": "roles/matrix.md"}, *roles]})
-    by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duties.FREQUENCIES]
-    items.append({"检查清单": ["checklists/index.md", *by_frequency]})
+        members = [
+            {plain_title(p.title): links.policy(p.id)} for p in handbook.in_section(section.id)
+        ]
+        items.append({plain_title(section.title): [f"{section.id}/index.md", *members]})
+    roles = [{plain_title(r.name): links.role(r.id)} for r in handbook.organisation.roles]
+    if edition == "staff":
+        items.append({"角色": ["roles/index.md", {"职责矩阵": "roles/matrix.md"}, *roles]})
+        by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duties.FREQUENCIES]
+        items.append({"检查清单": ["checklists/index.md", *by_frequency]})
+    else:
+        items.append({"角色": ["roles/index.md", *roles]})
+        if handbook.checklists:
+            items.append({"检查清单": ["checklists/index.md"]})
     items.append({"术语表": GLOSSARY})
     return items
 

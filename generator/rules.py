@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import safety
+from .edition import NAMES, visible
 from .errors import Diagnostic, Severity
 from .labels import number
 from .loader import Document
@@ -387,6 +388,111 @@ class Rules:
                     f"汇报关系形成了循环:{' → '.join([*chain, role.id])}。请改正其中一个 reports_to。",
                 )
 
+    # --- editions -------------------------------------------------------------------------------
+
+    def check_editions(
+        self,
+        handbook: Handbook,
+        refs: list[Ref],
+        docs: dict[str, Document],
+        roots: dict[str, Document],
+    ) -> None:
+        """In the client and public editions, nothing visible may name something invisible."""
+        owners = {id(docs[p.id]): p for p in handbook.policies}
+        roles = handbook.roles
+        terms = handbook.terms
+        part_owner: dict[str, Policy] = {}
+        for p in handbook.policies:
+            for part in (*p.kpis, *p.severity_levels, *p.procedures, *p.playbooks):
+                part_owner[part.id] = p
+        departments = {d.id: d for d in handbook.organisation.departments}
+        sections = {s.id: s for s in handbook.sections}
+        for edition in ("client", "public"):
+            name = NAMES[edition]
+
+            def leak(
+                doc: Document, path: tuple, what: str, fix: str, offset: int = -1, name: str = name
+            ) -> None:
+                line, column = doc.locate_in_text(path, offset) if offset >= 0 else doc.locate(path)
+                message = f"{name}会显示这里,但{what.rstrip()} 不在{name}中。{fix}"
+                self.out.append(
+                    Diagnostic(doc.path, line, column, Severity.ERROR, "edition-leak", message)
+                )
+
+            for ref in refs:
+                policy = owners.get(id(ref.doc))
+                if policy is not None:
+                    if not visible(policy.audience, edition):
+                        continue
+                    if ref.path[:1] == ("checklists",) and not visible(
+                        policy.checklists[ref.path[1]].audience, edition
+                    ):
+                        continue
+                    if ref.path[:1] == ("related",) or "satisfied_by" in ref.path:
+                        continue  # a navigation aid: dropped from the edition, not an error
+                elif ref.doc is roots["handbook"]:
+                    if ref.path[:2] != ("editions", edition):
+                        continue
+                else:
+                    continue  # roles.yaml and glossary.yaml are checked by their own visibility
+                kind, target = ref.kind, ref.target
+                if kind in ("role", "recipient") and target in roles:
+                    if not visible(roles[target].audience, edition):
+                        leak(
+                            ref.doc,
+                            ref.path,
+                            f"它引用的角色 {target}({roles[target].name})",
+                            f"请在 roles.yaml 中给该角色加上 audience: [staff, {edition}],或不在此处引用它。",
+                        )
+                elif kind == "term" and target in terms:
+                    if not visible(terms[target].audience, edition):
+                        leak(
+                            ref.doc,
+                            ref.path,
+                            f"它引用的术语 {target}",
+                            f"请在 glossary.yaml 中给该术语加上 audience: [staff, {edition}],或不引用它。",
+                        )
+                elif kind == "policy" and target in handbook.policy_map:
+                    if not visible(handbook.policy_map[target].audience, edition):
+                        leak(
+                            ref.doc,
+                            ref.path,
+                            f"正文链接到的政策 {target} ",
+                            "正文中的链接无法删去而不留下半句话:请改写这句话,或让被链接的政策也对该版本可见。",
+                            ref.offset,
+                        )
+                elif kind in ("kpi", "severity", "serves"):
+                    owner = part_owner.get(target.partition("/")[0])
+                    if owner is not None and not visible(owner.audience, edition):
+                        leak(
+                            ref.doc,
+                            ref.path,
+                            f"它引用的 {target}(定义在政策 {owner.id} 中)",
+                            f"请让政策 {owner.id} 也对该版本可见,或不在此处引用它。",
+                        )
+            for i, role in enumerate(handbook.organisation.roles):
+                dept = departments.get(role.department)
+                if visible(role.audience, edition) and dept and not visible(dept.audience, edition):
+                    leak(
+                        roots["roles"],
+                        ("roles", i, "department"),
+                        f"角色 {role.id} 所属的部门 {dept.id}",
+                        f"请给部门 {dept.id} 加上 audience: [staff, {edition}]。",
+                    )
+            for policy in handbook.policies:
+                section = sections.get(policy.section)
+                if (
+                    visible(policy.audience, edition)
+                    and section
+                    and not visible(section.audience, edition)
+                ):
+                    leak(
+                        docs[policy.id],
+                        ("section",),
+                        f"政策 {policy.id} 所在的部分 {section.id}",
+                        f"请给 handbook.yaml 中的部分 {section.id} 加上 {edition},或改 audience。",
+                    )
+
     # --- markdown links -------------------------------------------------------------------------
 
     def check_links(self, doc: Document, path: tuple, text: str, index: Index) -> Iterator[Ref]:
@@ -400,7 +506,7 @@ class Rules:
                 Diagnostic(doc.path, line, column, Severity.ERROR, finding.code, finding.message)
             )
         for link in links:
-            ref = Ref(link.kind, link.target, doc, path)
+            ref = Ref(link.kind, link.target, doc, path, link.offset)
             table = index.ids.get(ref.kind)
             if table is not None and link.target not in table:
                 guess = difflib.get_close_matches(link.target, list(table), n=1, cutoff=0.6)

@@ -8,9 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .edition import EDITIONS
 from .errors import HandbookError
-
-EDITIONS = ("staff", "client", "public")
 
 
 class BuildFailed(HandbookError):

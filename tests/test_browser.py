@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import FIXTURES, REPO, SCHEMAS, build
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
@@ -29,9 +32,9 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def site_url(example_site: Path) -> Iterator[str]:
-    """Serve the built site on a free local port from a separate process (as a static host would)."""
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a built site on a free local port from a separate process (as a static host would)."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -42,7 +45,7 @@ def site_url(example_site: Path) -> Iterator[str]:
             "--bind",
             "127.0.0.1",
             "--directory",
-            str(example_site),
+            str(directory),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -57,6 +60,12 @@ def site_url(example_site: Path) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=10)
         server.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: Path) -> Iterator[str]:
+    with serve(example_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -270,3 +279,61 @@ def test_overdue_reviews_are_flagged_by_the_readers_date(page, site_url: str) ->
     at(page, 2026, 9, 1, 9, 0)  # before it fell due
     page.goto(site_url + "/compliance/intellectual-property-compliance/")
     assert not overdue.is_visible()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A handbook whose plain-text fields are full of script: escaped, it must build and run none."""
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(FIXTURES / "valid" / "hostile" / "policies", root / "policies")
+    shutil.copytree(SCHEMAS, root / "schemas")
+    shutil.copy(REPO / "mkdocs.yml", root)
+    shutil.copytree(REPO / "docs", root / "docs")
+    run = build(root, root / "site")
+    assert run.returncode == 0, run.stderr
+    with serve(root / "site") as url:
+        yield url
+
+
+HOSTILE_PAGES = [
+    "/",
+    "/workflow/flow/",
+    "/scope/svc/",
+    "/glossary/",
+    "/roles/",
+    "/roles/operator/",
+    "/roles/matrix/",
+    "/checklists/operator-daily/",
+    "/duties/daily/",
+    "/duties/per-event/",
+    "/crisis/incidents/",
+]
+
+
+def test_no_script_from_the_yaml_runs(browser, hostile_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in HOSTILE_PAGES:
+        page.goto(hostile_url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+        page.locator("body").click(position={"x": 5, "y": 200})  # an onclick would fire now
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+        assert (
+            page.locator(
+                "article iframe, article script, article [onerror], article [onclick]"
+            ).count()
+            == 0
+        )
+    assert dialogs == []
+    page.goto(hostile_url + "/workflow/flow/")
+    assert page.locator("h1").inner_text().startswith("<script>window.__pwned=1</script>巡检流程")
+    assert "<img src=x onerror=" in page.locator("article").inner_text()
+    assert page.locator("article mark").inner_text() == "重点"  # allowed inline HTML still works
+    page.goto(hostile_url + "/checklists/operator-daily/")
+    page.locator(".hb-tasks li.task-list-item").first.click()  # ticking works on hostile text too
+    assert page.locator(".hb-tasks input[type=checkbox]").first.is_checked()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    context.close()

@@ -139,7 +139,7 @@ def test_render_writes_the_markdown_tree(tmp_path: Path, run_cli) -> None:
     assert run.code == 0, run.err
     out = tmp_path / "out"
     assert (out / "index.md").is_file()
-    assert (out / "workflow" / "flow.md").read_text(encoding="utf-8").startswith("# 巡检流程\n")
+    assert "\n# 巡检流程\n" in (out / "workflow" / "flow.md").read_text(encoding="utf-8")
     assert (out / "assets" / "flow" / "check.svg").is_file()
 
 

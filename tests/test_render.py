@@ -182,3 +182,24 @@ def test_write_tree_replaces_the_folder_whole(tmp_path: Path, pages) -> None:
         "workflow/flow.md"
     ].content
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_titles_printed_raw_by_themes_hold_no_html_characters(handbook) -> None:
+    from generator.render import plain_title
+
+    assert (
+        plain_title("</title><script>x('&')</script>") == "＜/title＞＜script＞x(＇＆＇)＜/script＞"
+    )
+    evil = type(handbook.sections[0])(**{**handbook.sections[1].__dict__, "title": "流程<script>"})
+    settings = type(handbook.settings)(
+        **{
+            **handbook.settings.__dict__,
+            "sections": (handbook.sections[0], evil, *handbook.sections[2:]),
+        }
+    )
+    menu = nav(
+        type(handbook)(settings, handbook.organisation, handbook.glossary, handbook.policies)
+    )
+    assert any("流程＜script＞" in item for item in menu if isinstance(item, dict))
+    page = next(p for p in render_pages(handbook) if p.path == "workflow/flow.md")
+    assert page.content.startswith('---\ntitle: "巡检流程"\n---\n\n# 巡检流程\n')

@@ -99,6 +99,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     out.set_defaults(run=_render)
 
+    new = sub.add_parser(
+        "new",
+        help="write a commented draft policy that passes validation (never overwrites)",
+        description="Create policies/SECTION/ID.yaml as a draft with the schema modeline and comments. "
+        "Owner and approver default to the ones most policies of the section have.",
+    )
+    new.add_argument("section", help="the section id, e.g. workflow")
+    new.add_argument("id", help="the new policy's id (lowercase letters, digits, hyphens)")
+    new.add_argument("--title", help="the policy's title")
+    new.add_argument("--summary", help="one or two sentences on what the policy governs")
+    new.add_argument("--owner", help="the owner's role id")
+    new.add_argument("--approver", help="the approver's role id")
+    new.add_argument(
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="the policies folder (default: ./policies)",
+    )
+    new.set_defaults(run=_new)
+
     site = sub.add_parser(
         "build",
         help="build the site with MkDocs (strict), replacing the site folder only on success",
@@ -163,7 +183,7 @@ def _render(args: argparse.Namespace) -> int:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         print("handbook: 手册有错误,没有写出任何页面。", file=sys.stderr)
         return EXIT_INVALID
-    pages = render_pages(result.handbook, args.edition)
+    pages = render_pages(result.handbook, args.edition, result.schemas)
     write_tree(pages, args.out)
     print(f"写出了 {len(pages)} 个文件到 {args.out}/")
     return EXIT_OK
@@ -182,3 +202,23 @@ def _build(args: argparse.Namespace) -> int:
     pages = sum(1 for _ in site_dir.rglob("*.html"))
     print(f"生成了 {args.edition} 版站点:{site_dir}/({pages} 个 HTML 页面)")
     return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_policy
+
+    path = new_policy(
+        args.policies,
+        args.section,
+        args.id,
+        title=args.title,
+        summary=args.summary,
+        owner=args.owner,
+        approver=args.approver,
+    )
+    result = load_handbook(args.policies)
+    mine = [d for d in result.diagnostics if Path(d.file).resolve() == path.resolve()]
+    if mine:
+        sys.stdout.write(render(mine, 1, "text"))
+    print(f"已创建草稿 {path}:按文件中的注释填写,定稿后把 status 改为 active。")
+    return EXIT_INVALID if has_errors(mine) else EXIT_OK

@@ -38,6 +38,7 @@ class Result:
     diagnostics: list[Diagnostic]
     documents: list[Document] = field(default_factory=list)
     files: int = 0
+    schemas: SchemaSet | None = None
 
     @property
     def ok(self) -> bool:
@@ -121,11 +122,12 @@ class _Loader:
             self.built_docs = [d for _, d in pairs]
             handbook = Handbook(settings, organisation, glossary, tuple(policies))
             self.rules.check_organisation(handbook, roots["roles"], index)
+            docs = {p.id: d for p, d in zip(policies, self.built_docs, strict=True)}
+            self.rules.check_wording(handbook, docs)
             if not has_errors(self.diagnostics):
-                docs = {p.id: d for p, d in zip(policies, self.built_docs, strict=True)}
                 self.rules.check_editions(handbook, refs, docs, roots)
         diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
-        return Result(handbook, diagnostics, self.documents, len(self.documents))
+        return Result(handbook, diagnostics, self.documents, len(self.documents), self.schemas)
 
     # --- files ----------------------------------------------------------------------------------
 

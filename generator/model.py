@@ -349,6 +349,7 @@ class Role:
     reports_to: RoleId | None = None
     responsibilities: tuple[str, ...] = ()
     audience: tuple[str, ...] = ("staff",)
+    reviewers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -387,12 +388,20 @@ class Editions:
 
 
 @dataclass(frozen=True)
+class VagueTerm:
+    term: str
+    suggest: str
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     organisation: str
     sections: tuple[Section, ...]
     introduction: str = ""
     editions: Editions = Editions()
+    maintainers: tuple[str, ...] = ()
+    vague_terms: tuple[VagueTerm, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.meta import get_data
 
-from .edition import NAMES, view
+from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
 from .render import Page, last_change, nav, plain_title, render_pages
@@ -91,7 +92,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         else:
             edition = self.config.edition
             self.handbook = view(result.handbook, edition)
-            self.pages = render_pages(result.handbook, edition)
+            self.pages = render_pages(result.handbook, edition, result.schemas)
             if edition != "staff":
                 # Clients and the public see neither the repository nor "edit this page".
                 config.repo_url = config.repo_name = config.edit_uri = None
@@ -143,6 +144,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     os.path.relpath(repo / page.source, docs)
                 ).replace(os.sep, "/")
             files.append(generated)
+        if self.config.edition != "staff":
+            # Hand-written pages are internal unless their front matter says otherwise.
+            for handwritten in [f for f in files.documentation_pages() if f.generated_by is None]:
+                if not visible(_page_audience(handwritten), self.config.edition):
+                    files.remove(handwritten)
         if self.config.nav and not config.nav and self.handbook is not None:
             made = {p.path for p in self.pages}
             extra = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in made)
@@ -192,3 +198,13 @@ def _nav_paths(items: Any) -> list[str]:
     if isinstance(items, dict):
         return [p for v in items.values() for p in _nav_paths(v)]
     return [p for v in items for p in _nav_paths(v)]
+
+
+def _page_audience(file: File) -> list[str]:
+    """Read `audience:` from a hand-written page's front matter; absent means staff only."""
+    try:
+        _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ["staff"]
+    audience = meta.get("audience", ["staff"])
+    return [str(a) for a in audience] if isinstance(audience, list) else ["staff"]

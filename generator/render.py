@@ -24,6 +24,8 @@ from .export import tasks_csv
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 from .orgchart import org_chart_svg
+from .reference import KIND_FILES, all_fields
+from .schemas import SchemaSet
 
 GLOSSARY = "glossary.md"
 UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
@@ -150,9 +152,12 @@ def tidy(markdown: str) -> str:
 class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
 
-    def __init__(self, handbook: Handbook, edition: str = "staff") -> None:
+    def __init__(
+        self, handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+    ) -> None:
         self.handbook = handbook
         self.edition = edition
+        self.schemas = schemas
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
             part.id: f"{self.policies[p.id]}#{part.id}"
@@ -254,9 +259,12 @@ def environment() -> Environment:
 class Renderer:
     """Render every page of one handbook; each template sees links relative to its own page."""
 
-    def __init__(self, handbook: Handbook, edition: str = "staff") -> None:
+    def __init__(
+        self, handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+    ) -> None:
         self.handbook = handbook
         self.edition = edition
+        self.schemas = schemas
         self.links = Linker(handbook)
         self.env = environment()
         self.roles = handbook.roles
@@ -434,10 +442,29 @@ class Renderer:
                 usage=views.term_usage(hb),
             )
         )
+        if staff and self.schemas is not None:
+            pages.append(self.reference_page(self.schemas))
         newest = last_change(hb)
         return sorted(
             (p if p.updated else dataclasses.replace(p, updated=newest) for p in pages),
             key=lambda p: p.path,
+        )
+
+    def reference_page(self, schemas: SchemaSet) -> Page:
+        titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表"}
+        notes = {kind: Md(f"文件 `{md_path}`。") for kind, md_path in KIND_FILES.items()}
+        for section in self.handbook.sections:
+            titles.setdefault(section.kind, f"{section.title}政策")
+            notes.setdefault(section.kind, Md(f"文件 `policies/{section.id}/<政策id>.yaml`。"))
+        kinds = [(k, rows) for k, rows in all_fields(schemas) if k in titles]
+        return self.page(
+            "reference.md.jinja",
+            "reference.md",
+            None,
+            "字段参考",
+            kinds=kinds,
+            kind_titles=titles,
+            kind_notes=notes,
         )
 
     def policy_page(self, policy: Policy) -> Page:
@@ -471,14 +498,16 @@ def last_change(handbook: Handbook) -> dt.date:
     return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
 
 
-def render_pages(handbook: Handbook, edition: str = "staff") -> list[Page]:
+def render_pages(
+    handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
 
     The same input gives the same bytes, whatever the day (review status is worked out in the
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
     """
-    return Renderer(view(handbook, edition), edition).render()
+    return Renderer(view(handbook, edition), edition, schemas).render()
 
 
 def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
@@ -500,6 +529,8 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
         if handbook.checklists:
             items.append({"检查清单": ["checklists/index.md"]})
     items.append({"术语表": GLOSSARY})
+    if edition == "staff":
+        items.append({"字段参考": "reference.md"})
     return items
 
 

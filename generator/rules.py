@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import safety
+from . import lint, safety
 from .edition import NAMES, visible
 from .errors import Diagnostic, Severity
 from .labels import number
@@ -357,6 +357,26 @@ class Rules:
                     "quota-period",
                     f"定额周期与清单频率不匹配:{why}。请把 quota.period 改为 "
                     f"{period_of_list}(或更长的周期),或把这一项移到频率相符的清单。",
+                )
+
+    def check_wording(self, handbook: Handbook, docs: dict[str, Document]) -> None:
+        """Warn about vague terms in rule text that no number, deadline or role pins down."""
+        chosen = handbook.settings.vague_terms
+        terms = lint.DEFAULT_TERMS if chosen is None else tuple((v.term, v.suggest) for v in chosen)
+        names = [r.name for r in handbook.organisation.roles]
+        for policy in handbook.policies:
+            doc = docs[policy.id]
+            for found in lint.find(doc.data, terms, names):
+                line, column = doc.locate_in_text(found.path, found.offset)
+                self.out.append(
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        column,
+                        Severity.WARNING,
+                        "vague-wording",
+                        f"“{found.term}”附近没有数字、时限或角色,执行时无法核对。{found.suggest}",
+                    )
                 )
 
     # --- organisation ---------------------------------------------------------------------------

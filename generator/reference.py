@@ -1,0 +1,133 @@
+"""The field reference: every field of every kind, read from the schemas so it cannot drift."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .schemas import KINDS, SchemaSet
+
+KIND_FILES = {
+    "handbook": "policies/handbook.yaml",
+    "roles": "policies/roles.yaml",
+    "glossary": "policies/glossary.yaml",
+}
+# What a reference to a shared definition means to an editor.
+REFERENCES = {
+    "roleRef": "角色 id",
+    "policyRef": "政策 id",
+    "termRef": "术语 id",
+    "slug": "标识(小写字母、数字、连字符)",
+    "date": "日期 YYYY-MM-DD",
+    "timeOfDay": "时刻 HH:MM",
+    "duration": "时限,如 30m、2h",
+    "version": "版本号,如 1.2.0",
+    "url": "网址",
+    "markdown": "Markdown 文本",
+}
+TYPES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是/否",
+    "array": "列表",
+    "object": "映射",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of one kind of file, as the reference page shows it."""
+
+    path: str
+    title: str
+    description: str
+    type: str
+    required: bool
+    example: str
+
+
+def fields(schemas: SchemaSet, kind: str) -> list[Field]:
+    """List every field of a kind, depth first, in schema order."""
+    out: list[Field] = []
+
+    def walk(schema: dict, base: str, path: str, required: bool, notes: dict) -> None:
+        schema, base, merged = _resolve(schemas, schema, base, notes)
+        if path:
+            out.append(
+                Field(
+                    path,
+                    merged.get("title", ""),
+                    merged.get("description", ""),
+                    _type(schemas, schema, base, merged),
+                    required,
+                    _example(merged),
+                )
+            )
+        props = schema.get("properties", {})
+        needed = set(schema.get("required", []))
+        for name, sub in props.items():
+            walk(sub, base, f"{path}.{name}" if path else name, name in needed, {})
+        items = schema.get("items")
+        if isinstance(items, dict) and _is_container(schemas, items, base):
+            walk(
+                items, base, f"{path}[]", False, {}
+            )  # list items that are mappings get their own rows
+
+    walk(schemas.schemas[kind], f"{kind}.schema.json", "", True, {})
+    return out
+
+
+def _is_container(schemas: SchemaSet, schema: dict, base: str) -> bool:
+    resolved, _, _ = _resolve(schemas, schema, base, {})
+    return resolved.get("type") == "object"
+
+
+def _resolve(schemas: SchemaSet, schema: dict, base: str, notes: dict) -> tuple[dict, str, dict]:
+    merged = dict(notes)
+    while True:
+        for key in ("title", "description", "examples"):
+            if key in schema and key not in merged:
+                merged[key] = schema[key]
+        ref = schema.get("$ref")
+        if not ref:
+            return schema, base, merged
+        target, _, pointer = ref.partition("#")
+        base = target or base
+        name = pointer.rsplit("/", 1)[-1]
+        merged.setdefault("ref", name) if name in REFERENCES else None
+        node: Any = schemas.schemas[base.removesuffix(".schema.json")]
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        schema = node
+
+
+def _type(schemas: SchemaSet, schema: dict, base: str, merged: dict) -> str:
+    if "enum" in schema:
+        return "可选值:" + "、".join(f"`{v}`" for v in schema["enum"])
+    if "const" in schema:
+        return f"固定为 `{schema['const']}`"
+    if "anyOf" in schema:
+        parts = [_type(schemas, *_resolve(schemas, s, base, {})) for s in schema["anyOf"]]
+        return " 或 ".join(parts)
+    if merged.get("ref") in REFERENCES:
+        return REFERENCES[merged["ref"]]
+    kind = schema.get("type", "")
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        item, item_base, item_notes = _resolve(schemas, schema["items"], base, {})
+        return f"列表,每项为{_type(schemas, item, item_base, item_notes)}"
+    return TYPES.get(kind, kind or "任意")
+
+
+def _example(merged: dict) -> str:
+    examples = merged.get("examples")
+    if not examples:
+        return ""
+    value = examples[0]
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def all_fields(schemas: SchemaSet) -> list[tuple[str, list[Field]]]:
+    """Every kind with its fields, root files first, then the section kinds."""
+    return [(kind, fields(schemas, kind)) for kind in KINDS]

@@ -1,0 +1,114 @@
+"""`handbook new`: write a valid, commented draft policy in the right folder, never over a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .errors import HandbookError
+from .loader import read_document
+
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class ScaffoldError(HandbookError):
+    """Raised by new_policy when it cannot write the draft (the reason says what to change)."""
+
+
+def new_policy(
+    policies: Path,
+    section: str,
+    ident: str,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    owner: str | None = None,
+    approver: str | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Write policies/SECTION/ID.yaml as a draft that passes validation; return its path."""
+    if not _SLUG.fullmatch(ident) or len(ident) > 64:
+        raise ScaffoldError(
+            f"id {ident!r} 不合规:只能用小写英文字母、数字和连字符,例如 refund-handling。"
+        )
+    settings = _data(policies / "handbook.yaml")
+    kinds = {
+        s.get("id"): s.get("kind") for s in settings.get("sections", []) if isinstance(s, dict)
+    }
+    if section not in kinds:
+        raise ScaffoldError(
+            f"handbook.yaml 中没有部分 {section}。已有的部分:{'、'.join(map(str, kinds))}。"
+        )
+    target = policies / section / f"{ident}.yaml"
+    if target.exists():
+        raise ScaffoldError(f"{target} 已经存在,不会覆盖它。请换一个 id,或直接编辑这个文件。")
+    taken = sorted(p for p in policies.glob(f"*/{ident}.yaml"))
+    if taken:
+        raise ScaffoldError(f"id {ident} 已被 {taken[0]} 使用:政策 id 在整本手册内必须唯一。")
+    roles = [
+        r.get("id") for r in _data(policies / "roles.yaml").get("roles", []) if isinstance(r, dict)
+    ]
+    for who, name in ((owner, "--owner"), (approver, "--approver")):
+        if who is not None and who not in roles:
+            raise ScaffoldError(
+                f"{name} {who} 不是 roles.yaml 中的角色。可用:{'、'.join(map(str, roles))}。"
+            )
+    usual_owner, usual_approver = _usual_roles(policies / section, roles)
+    day = (today or dt.date.today()).isoformat()
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    text = env.get_template("new/policy.yaml.jinja").render(
+        kind=kinds[section],
+        id=ident,
+        section=section,
+        title=_scalar(title or f"新政策 {ident}"),
+        summary=_scalar(summary or "用一两句话说明这条政策管什么、适用于谁。"),
+        owner=owner or usual_owner,
+        approver=approver or usual_approver,
+        today=day,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+        out.write(text)
+    return target
+
+
+def _data(path: Path) -> dict:
+    doc, problems = read_document(path)
+    if problems or not isinstance(doc.data, dict):
+        raise ScaffoldError(f"无法读取 {path}:请先运行 handbook validate 修好它。")
+    return doc.data
+
+
+def _usual_roles(folder: Path, roles: list) -> tuple[str, str]:
+    """The owner and approver most policies of the section already have (else the first role)."""
+    owners: Counter[str] = Counter()
+    approvers: Counter[str] = Counter()
+    for path in sorted(folder.glob("*.yaml")):
+        doc, _ = read_document(path)
+        if isinstance(doc.data, dict):
+            owners[str(doc.data.get("owner"))] += 1
+            approvers[str(doc.data.get("approver"))] += 1
+    if not roles:
+        raise ScaffoldError("roles.yaml 中还没有角色:请先添加角色。")
+
+    def pick(counts: Counter[str]) -> str:
+        for role, _ in counts.most_common():
+            if role in roles:
+                return role
+        return str(roles[0])
+
+    return pick(owners), pick(approvers)
+
+
+def _scalar(text: str) -> str:
+    """Quote a value as a one-line YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(text.replace("\n", " "), ensure_ascii=False)

@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=FORMATS, default="text", help="output format (default: text)"
     )
+    check.add_argument(
+        "--changed",
+        metavar="BASE",
+        help="report only on files changed since the git ref BASE and the files that depend on them",
+    )
     check.set_defaults(run=_validate)
 
     out = sub.add_parser(
@@ -118,6 +123,67 @@ def _parser() -> argparse.ArgumentParser:
         help="the policies folder (default: ./policies)",
     )
     new.set_defaults(run=_new)
+
+    done = sub.add_parser(
+        "review",
+        help="record a review with no content change (sets review.last, and review.reviewer)",
+        description="Set review.last to today (or --date) in the policy's file and change nothing "
+        "else: the one-line change a 'reviewed, no change' pull request needs.",
+    )
+    done.add_argument("id", help="the policy's id")
+    done.add_argument("--reviewer", help="the reviewing role's id (sets review.reviewer)")
+    done.add_argument("--date", type=_date, default=None, help="the review date (default: today)")
+    done.add_argument(
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="the policies folder (default: ./policies)",
+    )
+    done.set_defaults(run=_review)
+
+    change = sub.add_parser(
+        "diff",
+        help="summarise what changed since a git ref, as Markdown for a pull request",
+        description="Compare the handbook at BASE with HEAD (a git ref; default: the working tree) and "
+        "print a Markdown summary: policies added, removed, retired, fields changed, version bumps, "
+        "policies that cite a changed one, and who must review. Exit 1 when a changed active policy "
+        "did not bump its version or add a change-log entry.",
+    )
+    change.add_argument("base", help="the git ref to compare with, e.g. origin/main")
+    change.add_argument(
+        "head", nargs="?", default=None, help="a git ref (default: the working tree)"
+    )
+    change.add_argument(
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="the policies folder (default: ./policies)",
+    )
+    change.add_argument("--output", type=Path, help="also write the Markdown to this file")
+    change.set_defaults(run=_diff)
+
+    owners = sub.add_parser(
+        "codeowners",
+        help="write CODEOWNERS from the roles' reviewers, or check the committed one is current",
+        description="Map each policy file to the reviewers of its owner and approver (roles.yaml "
+        "`reviewers`), and the root files and schemas to handbook.yaml `maintainers`.",
+    )
+    owners.add_argument(
+        "--output",
+        type=Path,
+        default=Path(".github/CODEOWNERS"),
+        help="default: .github/CODEOWNERS",
+    )
+    owners.add_argument(
+        "--check", action="store_true", help="exit 1 if the file is missing or stale"
+    )
+    owners.add_argument(
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="the policies folder (default: ./policies)",
+    )
+    owners.set_defaults(run=_codeowners)
 
     site = sub.add_parser(
         "build",
@@ -166,6 +232,14 @@ def _validate(args: argparse.Namespace) -> int:
     if scope:
         diagnostics = [d for d in diagnostics if _within(d.file, scope)]
         files = sum(1 for doc in result.documents if _within(doc.path, scope))
+    if args.changed:
+        from .changes import describe, scope_of_change
+
+        change = scope_of_change(result, args.policies, args.changed)
+        diagnostics = [d for d in diagnostics if change.covers(d.file)]
+        paths = [doc.path for doc in result.documents if not scope or _within(doc.path, scope)]
+        files = sum(1 for path in paths if change.covers(path))
+        print(describe(change, paths), file=sys.stderr)
     sys.stdout.write(render(diagnostics, files, args.format))
     return EXIT_INVALID if has_errors(diagnostics) else EXIT_OK
 
@@ -222,3 +296,55 @@ def _new(args: argparse.Namespace) -> int:
         sys.stdout.write(render(mine, 1, "text"))
     print(f"已创建草稿 {path}:按文件中的注释填写,定稿后把 status 改为 active。")
     return EXIT_INVALID if has_errors(mine) else EXIT_OK
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .handbook import today_from_env
+    from .review import record_review
+
+    done = record_review(
+        args.policies, args.id, day=args.date or today_from_env(), reviewer=args.reviewer
+    )
+    who = f",复审人 {done.reviewer}" if done.reviewer else ""
+    print(f"{done.path}:{done.line}: review.last {done.previous} → {done.day}{who}")
+    print(f"建议的提交说明:复审《{done.title}》,内容无需修改")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .summary import compare_refs
+
+    summary = compare_refs(Path.cwd(), args.base, args.head, args.policies.as_posix())
+    sys.stdout.write(summary.markdown)
+    if args.output:
+        args.output.write_text(summary.markdown, encoding="utf-8")
+    for problem in summary.problems:
+        print(f"handbook: {problem}", file=sys.stderr)
+    return EXIT_INVALID if summary.problems else EXIT_OK
+
+
+def _codeowners(args: argparse.Namespace) -> int:
+    from .codeowners import codeowners
+
+    result = load_handbook(args.policies)
+    if result.handbook is None:
+        sys.stderr.write(render(result.diagnostics, result.files, "text"))
+        return EXIT_INVALID
+    text = codeowners(result.handbook, args.policies)
+    current = args.output.read_text(encoding="utf-8") if args.output.is_file() else None
+    if args.check:
+        if current == text:
+            print(f"{args.output} 与 roles.yaml 一致。")
+            return EXIT_OK
+        why = "不存在" if current is None else "已过时"
+        print(
+            f"handbook: {args.output} {why}:请运行 handbook codeowners 重新生成并提交。",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(
+        f"写出了 {args.output}({sum(1 for line in text.splitlines() if line and not line.startswith('#'))} 条规则)"
+    )
+    return EXIT_OK

@@ -39,6 +39,7 @@ class Result:
     documents: list[Document] = field(default_factory=list)
     files: int = 0
     schemas: SchemaSet | None = None
+    refs: list[Ref] = field(default_factory=list)  # every reference, with the document it is in
 
     @property
     def ok(self) -> bool:
@@ -127,7 +128,9 @@ class _Loader:
             if not has_errors(self.diagnostics):
                 self.rules.check_editions(handbook, refs, docs, roots)
         diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
-        return Result(handbook, diagnostics, self.documents, len(self.documents), self.schemas)
+        return Result(
+            handbook, diagnostics, self.documents, len(self.documents), self.schemas, refs
+        )
 
     # --- files ----------------------------------------------------------------------------------
 

@@ -112,3 +112,32 @@ def test_schema_examples_are_valid_values() -> None:
                 format_checker=Draft202012Validator.FORMAT_CHECKER,
             )
             assert list(validator.iter_errors(example)) == [], (name, example)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_field_reference_lists_every_property(kind: str) -> None:
+    from generator.reference import fields
+
+    schemas = load_schemas(SCHEMAS)
+    listed = {f.path for f in fields(schemas, kind)}
+    for path in field_index(schemas, kind):
+        if path and path[-1] != "[]":
+            dotted = ".".join(path).replace(".[]", "[]")
+            assert dotted in listed, f"{kind}: {dotted} missing from the field reference"
+    for f in fields(schemas, kind):
+        assert f.title and f.description and f.type, f.path
+
+
+def test_the_reference_page_is_in_the_staff_site() -> None:
+    from conftest import MINIMAL, TODAY
+
+    from generator import load_handbook
+    from generator.render import render_pages
+
+    result = load_handbook(MINIMAL, SCHEMAS, today=TODAY)
+    pages = {p.path: p for p in render_pages(result.handbook, "staff", result.schemas)}
+    page = pages["reference.md"].content
+    assert "| `procedures[].steps[].who` | 角色 id | 是 |" in page
+    assert "reference.md" not in {
+        p.path for p in render_pages(result.handbook, "client", result.schemas)
+    }

@@ -1,0 +1,92 @@
+"""`handbook review ID`: record today's review as the one-line change a "reviewed, no change" PR needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from .errors import HandbookError
+from .loader import read_document
+
+
+class ReviewError(HandbookError):
+    """Raised by record_review when the review cannot be recorded (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What record_review changed."""
+
+    path: Path
+    line: int
+    title: str
+    previous: str
+    day: str
+    reviewer: str | None
+
+
+def record_review(
+    policies: Path, ident: str, *, day: dt.date, reviewer: str | None = None
+) -> Recorded:
+    """Set review.last (and review.reviewer when given) in the policy's file, changing nothing else."""
+    found = sorted(policies.glob(f"*/{ident}.yaml"))
+    if not found:
+        raise ReviewError(f"找不到政策 {ident}(应为 policies/<部分>/{ident}.yaml)。")
+    path = found[0]
+    doc, problems = read_document(path)
+    if problems or not isinstance(doc.data, dict):
+        raise ReviewError(f"{path} 有错误,请先运行 handbook validate 修好它。")
+    if reviewer is not None:
+        roles, _ = read_document(policies / "roles.yaml")
+        known = {r.get("id") for r in (roles.data or {}).get("roles", []) if isinstance(r, dict)}
+        if reviewer not in known:
+            raise ReviewError(f"--reviewer {reviewer} 不是 roles.yaml 中的角色。")
+    text = doc.text
+    root = doc.node()
+    review = _value(root, "review")
+    last = _value(review, "last") if isinstance(review, MappingNode) else None
+    if not isinstance(review, MappingNode) or not isinstance(last, ScalarNode):
+        raise ReviewError(f"{path} 没有 review.last 字段。")
+    previous = last.value
+    if previous > day.isoformat():
+        raise ReviewError(
+            f"{path} 的上次复审日期 {previous} 晚于 {day.isoformat()}:复审日期不能倒退。"
+        )
+    edits: list[tuple[int, int, str]] = [
+        (last.start_mark.index, last.end_mark.index, day.isoformat())
+    ]
+    if reviewer is not None:
+        current = _value(review, "reviewer")
+        if isinstance(current, ScalarNode):
+            edits.append((current.start_mark.index, current.end_mark.index, reviewer))
+        elif review.flow_style:
+            end = review.end_mark.index - 1  # just before the closing brace
+            edits.append((end, end, f", reviewer: {reviewer}"))
+        else:
+            key = next(k for k, _ in review.value if k.value == "last")
+            line_end = text.find("\n", last.end_mark.index)
+            at = len(text) if line_end < 0 else line_end + 1
+            newline = "" if line_end >= 0 else "\n"
+            edits.append((at, at, f"{newline}{' ' * key.start_mark.column}reviewer: {reviewer}\n"))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    path.write_text(text, encoding="utf-8", newline="")
+    return Recorded(
+        path,
+        last.start_mark.line + 1,
+        str(doc.data.get("title", ident)),
+        previous,
+        day.isoformat(),
+        reviewer,
+    )
+
+
+def _value(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v
+    return None

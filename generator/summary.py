@@ -1,0 +1,336 @@
+"""`handbook diff`: what a change does to the handbook, in human terms, as Markdown for a PR."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import gitrepo, labels
+from .handbook import Result, load_handbook
+
+SHORT = 60  # values up to this many characters are shown old -> new
+FIELD_NAMES = {
+    "title": "标题",
+    "summary": "摘要",
+    "owner": "负责人",
+    "approver": "审批人",
+    "audience": "读者范围",
+    "status": "状态",
+    "version": "版本",
+    "effective": "生效日期",
+    "review": "复审",
+    "tags": "标签",
+    "related": "相关政策",
+    "terms": "术语",
+    "references": "参考资料",
+    "changelog": "变更记录",
+    "body": "正文",
+    "section": "所属部分",
+}
+PART_NAMES = {
+    "checklists": "清单",
+    "services": "服务",
+    "procedures": "流程",
+    "reports": "汇报",
+    "channels": "沟通渠道",
+    "commitments": "响应承诺",
+    "meetings": "会议",
+    "kpis": "指标",
+    "report_definitions": "报表定义",
+    "severity_levels": "事件级别",
+    "escalation": "升级链",
+    "playbooks": "处置预案",
+    "obligations": "合规义务",
+}
+
+
+@dataclass
+class Side:
+    """One side of the comparison: policies' raw data by id, and the organisation and glossary."""
+
+    policies: dict[str, dict[str, Any]]
+    roles: dict[str, dict[str, Any]]
+    terms: dict[str, dict[str, Any]]
+    result: Result
+
+
+@dataclass
+class Summary:
+    """The change, sorted into what a reviewer needs to see; `problems` fail the check."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    markdown: str = ""
+
+
+def compare_refs(repo: Path, base: str, head: str | None, policies: str = "policies") -> Summary:
+    """Compare the handbook at `base` with `head` (a ref, or the working tree when None)."""
+    root = gitrepo.toplevel(repo)
+    schemas = (Path(policies).parent / "schemas").as_posix()
+    with tempfile.TemporaryDirectory(prefix="handbook-diff-") as tmp:
+        before_dir = Path(tmp) / "base"
+        gitrepo.export(root, base, [policies, schemas], before_dir)
+        before = _side(before_dir / policies)
+        if head is None:
+            after = _side(root / policies)
+        else:
+            after_dir = Path(tmp) / "head"
+            gitrepo.export(root, head, [policies, schemas], after_dir)
+            after = _side(after_dir / policies)
+        return summarise(before, after, base, head or "工作区")
+
+
+def _side(policies: Path) -> Side:
+    result = load_handbook(policies)
+    data: dict[str, dict[str, Any]] = {}
+    roles: dict[str, dict[str, Any]] = {}
+    terms: dict[str, dict[str, Any]] = {}
+    for doc in result.documents:
+        name = Path(doc.path)
+        if not isinstance(doc.data, dict):
+            continue
+        if name.name == "roles.yaml" and name.parent.name == policies.name:
+            roles = {
+                r["id"]: r for r in doc.data.get("roles", []) if isinstance(r, dict) and "id" in r
+            }
+        elif name.name == "glossary.yaml" and name.parent.name == policies.name:
+            terms = {
+                t["id"]: t for t in doc.data.get("terms", []) if isinstance(t, dict) and "id" in t
+            }
+        elif name.parent.parent.name == policies.name:
+            ident = doc.data.get("id") if isinstance(doc.data.get("id"), str) else name.stem
+            data[ident] = doc.data
+    return Side(data, roles, terms, result)
+
+
+def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
+    """Sort the differences between two sides into a Summary with its Markdown."""
+    s = Summary()
+    lines: list[str] = []
+    old, new = before.policies, after.policies
+    s.added = sorted(set(new) - set(old))
+    s.removed = sorted(set(old) - set(new))
+    for ident in sorted(set(old) & set(new)):
+        if old[ident] == new[ident]:
+            continue
+        if new[ident].get("status") == "retired" and old[ident].get("status") != "retired":
+            s.retired.append(ident)
+        else:
+            s.changed.append(ident)
+    roles = after.roles or before.roles
+    lines.append(f"## 手册改动摘要({base} → {head})")
+    lines.append("")
+    counts = [("新增", s.added), ("修改", s.changed), ("废止", s.retired), ("删除", s.removed)]
+    lines.append(" · ".join(f"**{word} {len(items)} 条**" for word, items in counts))
+    lines.append("")
+    details: list[str] = []
+    for ident in s.changed + s.retired:
+        details += _policy_change(ident, old[ident], new[ident], after, s)
+    if s.problems:
+        lines.append("> [!WARNING]")
+        lines.append("> 以下修改需要先补上版本号或变更记录才能合并:")
+        for problem in s.problems:
+            lines.append(f"> - {problem}")
+        lines.append("")
+    if s.added:
+        lines += ["### 新增", ""]
+        for ident in s.added:
+            p = new[ident]
+            lines.append(
+                f"- {_name(ident, p)}:{_text(p.get('summary'))}(负责人 {_role(p.get('owner'), roles)},"
+                f"状态 {labels.STATUS.get(str(p.get('status')), p.get('status'))})"
+            )
+        lines.append("")
+    if s.retired:
+        lines += ["### 废止", ""] + [f"- {_name(i, new[i])}" for i in s.retired] + [""]
+    if s.removed:
+        lines += ["### 删除", ""]
+        for ident in s.removed:
+            users = _citing(ident, after)
+            warn = f"(仍被 {'、'.join(users)} 引用)" if users else ""
+            lines.append(f"- {_name(ident, old[ident])}{warn}")
+        lines.append("")
+    if details:
+        lines += ["### 修改", "", *details]
+    org = _organisation(before, after)
+    if org:
+        lines += ["### 组织与术语", "", *org, ""]
+    reviewers = _reviewers([*s.added, *s.changed, *s.retired], new, roles) + _reviewers(
+        s.removed, old, before.roles
+    )
+    if reviewers:
+        lines += ["### 需要审核", "", *reviewers, ""]
+    if not (s.added or s.changed or s.retired or s.removed or org):
+        lines += ["政策内容没有变化。", ""]
+    s.markdown = "\n".join(lines).rstrip() + "\n"
+    return s
+
+
+def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> list[str]:
+    va, vb = a.get("version"), b.get("version")
+    version = f" {va} → {vb}" if va != vb else f" {vb}"
+    out = [f"#### {_name(ident, b)}{version}", ""]
+    changed_keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    for key in changed_keys:
+        out += _field_change(key, a.get(key), b.get(key))
+    review_only = set(changed_keys) <= {"review"}
+    if b.get("status") == "active" and not review_only:
+        new_entries = _new_changelog(a, b)
+        if va == vb:
+            s.problems.append(f"{_name(ident, b)}:内容改了,但 version 仍是 {vb}:请升级版本号。")
+        if not new_entries:
+            s.problems.append(
+                f"{_name(ident, b)}:内容改了,但 changelog 没有新增记录:请在最前面写明改了什么。"
+            )
+    users = _citing(ident, after)
+    if users:
+        out.append(f"- **引用本政策的政策:**{'、'.join(users)}——请检查它们是否需要一起修改")
+    out.append("")
+    return out
+
+
+def _field_change(key: str, a: Any, b: Any) -> list[str]:
+    label = FIELD_NAMES.get(key) or PART_NAMES.get(key) or key
+    if key == "changelog":
+        added = [e for e in (b or []) if e not in (a or [])]
+        return [
+            f"- **{label}:**新增 {e.get('version')}({e.get('date')}):{_text(e.get('summary'))}"
+            for e in added
+            if isinstance(e, dict)
+        ] or [f"- **{label}:**已修改"]
+    if key == "body":
+        old_lines, new_lines = set((a or "").splitlines()), set((b or "").splitlines())
+        return [
+            f"- **{label}:**已修改(+{len(new_lines - old_lines)} 行 / −{len(old_lines - new_lines)} 行)"
+        ]
+    if key == "review" and isinstance(a, dict) and isinstance(b, dict):
+        parts = [
+            f"{k} {a.get(k)} → {b.get(k)}"
+            for k in ("cycle", "last", "reviewer")
+            if a.get(k) != b.get(k)
+        ]
+        return [f"- **{label}:**{';'.join(parts)}"]
+    if key in PART_NAMES:
+        return [f"- **{label}:**{_parts(a or [], b or [])}"]
+    if key == "status":
+        return [f"- **{label}:**{labels.STATUS.get(str(a), a)} → {labels.STATUS.get(str(b), b)}"]
+    if _is_short(a) and _is_short(b):
+        return [f"- **{label}:**{_show(a)} → {_show(b)}"]
+    return [f"- **{label}:**已修改"]
+
+
+def _parts(a: list, b: list) -> str:
+    def by_id(items: list) -> dict[str, Any]:
+        return {
+            str(x.get("id") or x.get("role") or i): x
+            for i, x in enumerate(items)
+            if isinstance(x, dict)
+        }
+
+    old, new = by_id(a), by_id(b)
+    words = []
+    for verb, keys in (("新增", new.keys() - old.keys()), ("删除", old.keys() - new.keys())):
+        if keys:
+            words.append(
+                f"{verb} " + "、".join(_part_name(k, (new | old)[k]) for k in sorted(keys))
+            )
+    edited = sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
+    if edited:
+        words.append("修改 " + "、".join(_part_name(k, new[k]) for k in edited))
+    return ";".join(words) or "顺序调整"
+
+
+def _part_name(key: str, part: dict) -> str:
+    name = part.get("title") or part.get("name") or part.get("source") or key
+    return f"{_text(name)}(`{key}`)" if name != key else f"`{key}`"
+
+
+def _new_changelog(a: dict, b: dict) -> list:
+    return [e for e in (b.get("changelog") or []) if e not in (a.get("changelog") or [])]
+
+
+def _citing(ident: str, side: Side) -> list[str]:
+    users = []
+    for other, data in side.policies.items():
+        if other == ident:
+            continue
+        related = data.get("related") or []
+        body = data.get("body") or ""
+        satisfied = [
+            x
+            for o in data.get("obligations") or []
+            if isinstance(o, dict)
+            for x in o.get("satisfied_by") or []
+        ]
+        if ident in related or f"(policy:{ident})" in body or ident in satisfied:
+            users.append(_name(other, data))
+    return users
+
+
+def _organisation(before: Side, after: Side) -> list[str]:
+    out = []
+    for noun, a, b, key in (
+        ("角色", before.roles, after.roles, "name"),
+        ("术语", before.terms, after.terms, "term"),
+    ):
+        added = sorted(b.keys() - a.keys())
+        removed = sorted(a.keys() - b.keys())
+        edited = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
+        for verb, keys, side in (("新增", added, b), ("删除", removed, a), ("修改", edited, b)):
+            if keys:
+                out.append(
+                    f"- {verb}{noun}:"
+                    + "、".join(f"{_text(side[k].get(key))}(`{k}`)" for k in keys)
+                )
+    return out
+
+
+def _reviewers(idents: Iterable[str], data: dict[str, dict], roles: dict[str, dict]) -> list[str]:
+    wanted: dict[str, list[str]] = {}
+    for ident in idents:
+        p = data.get(ident, {})
+        for role, duty in ((p.get("owner"), "负责"), (p.get("approver"), "审批")):
+            if isinstance(role, str):
+                wanted.setdefault(role, []).append(f"{duty}{_name(ident, p)}")
+    lines = []
+    for role, duties in sorted(wanted.items()):
+        handles = " ".join(roles.get(role, {}).get("reviewers") or [])
+        who = f"{_role(role, roles)}{(' ' + handles) if handles else ''}"
+        lines.append(f"- {who}:{'、'.join(duties)}")
+    return lines
+
+
+def _name(ident: str, data: dict) -> str:
+    return f"《{_text(data.get('title') or ident)}》(`{ident}`)"
+
+
+def _role(ident: Any, roles: dict[str, dict]) -> str:
+    return _text(roles.get(str(ident), {}).get("name") or ident)
+
+
+def _is_short(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, str | int | float) for v in value) and len(_show(value)) <= SHORT
+    return value is None or (
+        isinstance(value, str | int | float | bool) and len(str(value)) <= SHORT
+    )
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(无)"
+    if isinstance(value, list):
+        return "[" + "、".join(_text(v) for v in value) + "]"
+    return f"“{_text(value)}”"
+
+
+def _text(value: Any) -> str:
+    """Plain text for a Markdown comment: no line breaks, no HTML, no pipes."""
+    text = " ".join(str(value if value is not None else "").split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

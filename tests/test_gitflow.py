@@ -245,3 +245,64 @@ def test_shipped_automation_runs_the_shipped_commands() -> None:
     assert committed == codeowners(
         load_handbook(REPO / "policies", today=TODAY).handbook, Path("policies")
     )
+
+
+@pytest.mark.slow
+def test_a_pull_request_runs_the_shipped_workflow_steps(repo: Path, run_cli) -> None:
+    """Replay the `check` job of .github/workflows/handbook.yml on an editor's change."""
+    import shutil
+    import sys
+
+    import yaml
+    from conftest import REPO
+
+    shutil.copy(REPO / "mkdocs.yml", repo)
+    shutil.copytree(REPO / "docs", repo / "docs")
+    assert run_cli("codeowners", cwd=repo).code == 0
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "site and codeowners")
+    git(repo, "checkout", "-q", "-b", "editor/patrol-twice")
+    flow = repo / "policies" / "workflow" / "flow.yaml"
+    edit(flow, 'version: "1.1.0"', 'version: "1.2.0"')
+    edit(
+        flow,
+        "changelog:\n",
+        'changelog:\n  - version: "1.2.0"\n    date: 2026-06-10\n    summary: 巡检改为每天两次。\n',
+    )
+    edit(flow, "    trigger: 每天 9:00。", "    trigger: 每天 9:00 和 15:00。")
+    git(repo, "commit", "-qam", "巡检改为每天两次")
+
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "handbook.yml").read_text(encoding="utf-8")
+    )
+    steps = [
+        s
+        for s in workflow["jobs"]["check"]["steps"]
+        if "run" in s
+        and ("handbook" in s["run"] or "make site" in s["run"])
+        and "gh pr" not in s["run"]
+    ]
+    assert len(steps) >= 4
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "NO_MKDOCS_2_WARNING": "1",
+        "HANDBOOK_TODAY": TODAY.isoformat(),
+    }
+    for step in steps:
+        script = (
+            step["run"].replace('"origin/${{ github.base_ref }}"', "main").replace(".venv/bin/", "")
+        )
+        script = script.replace('"$GITHUB_OUTPUT"', "/dev/null").replace(
+            '"$GITHUB_STEP_SUMMARY"', "/dev/null"
+        )
+        script = script.replace("make site", "handbook build")  # what `make site` runs after set-up
+        proc = subprocess.run(
+            ["bash", "-ec", script], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert proc.returncode == 0, (step["name"], proc.stdout, proc.stderr)
+    summary = (repo / "summary.md").read_text(encoding="utf-8")
+    assert "#### 《巡检流程》(`flow`) 1.1.0 → 1.2.0" in summary
+    assert "**流程:**修改 开店巡检(`check`)" in summary
+    assert (repo / "site" / "workflow" / "flow" / "index.html").is_file()

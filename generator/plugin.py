@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import posixpath
@@ -155,6 +156,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.nav = [*menu, *extra]
         return files
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        patch_search_worker(site)
+        for where, text in unsegmented(site)[:5]:
+            log.error(
+                "搜索索引中 %s 的中文没有分词,搜索将找不到句中的词:“%s…”(jieba 是否已安装?)",
+                where,
+                text,
+            )
+
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         updated = self.updated.get(page.file.src_uri)
         if updated is not None:
@@ -170,19 +181,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return f'!!! failure "手册有 {len(self.problems)} 个错误,以下页面是上一次成功生成的版本"\n{listed}\n\n{markdown}'
 
     def _segment_terms(self, config: MkDocsConfig) -> None:
-        """Teach jieba the glossary's Chinese terms so search finds them as words."""
+        """Teach jieba the glossary's terms and the role names so search finds them as words."""
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary chatter is not news
         search = config.plugins.get("material/search")
         if search is None or self.handbook is None or search.config.get("jieba_dict_user"):
             return
-        words = sorted(
-            {
-                w
-                for t in self.handbook.glossary.terms
-                for w in (t.term, *t.aliases)
-                if _HAN_WORD.match(w)
-            }
-        )
+        # Glossary terms and role names: people search for them whole ("数据分析师", not "数据分析"
+        # and "师"), and the search box splits a query into the words the index holds.
+        names = [w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases)]
+        names += [r.name for r in self.handbook.organisation.roles]
+        words = sorted({w for w in names if _HAN_WORD.match(w)})
         text = "".join(f"{w} 10 n\n" for w in words)
         digest = hashlib.sha256(text.encode()).hexdigest()[:12]
         path = Path(tempfile.gettempdir()) / f"handbook-jieba-{digest}.txt"
@@ -208,3 +216,51 @@ def _page_audience(file: File) -> list[str]:
         return ["staff"]
     audience = meta.get("audience", ["staff"])
     return [str(a) for a in audience] if isinstance(audience, list) else ["staff"]
+
+
+# Material's search worker splits a Chinese query into words it finds in the index, but its loop
+# never looks at the last character and stops at the first gap, so "数据泄露" is searched as
+# "数据" alone. It is replaced by a greedy longest-match that keeps every character.
+_SEGMENT_BUGGY = (
+    "function fe(t,e){let r=new Set,n=new Uint16Array(t.length);for(let s=0;s<t.length;s++)"
+    "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);let i=[0];for(let s=i.length;s>0;)"
+    "{let o=i[--s];for(let u=1;u<n[o];u++)n[o+u]>n[o]-u&&(r.add(t.slice(o,o+u)),i[s++]=o+u);"
+    'let a=o+n[o];n[a]&&a<t.length-1&&(i[s++]=a),r.add(t.slice(o,a))}return r.has("")?new Set([t]):r}'
+)
+_SEGMENT_FIXED = (
+    "function fe(t,e){let r=new Set,k=p=>{for(let o=t.length;o>p;o--)if(t.slice(p,o)in e)return o-p;"
+    "return 0},p=0;for(;p<t.length;){let n=k(p);if(n){r.add(t.slice(p,p+n));p+=n;continue}"
+    "let q=p+1;for(;q<t.length&&!k(q);q++);r.add(t.slice(p,q));p=q}return r.size?r:new Set([t])}"
+)
+
+
+def patch_search_worker(site: Path) -> None:
+    """Fix the Chinese query segmentation of Material's search worker in the built site."""
+    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        if _SEGMENT_FIXED in code:
+            continue
+        if code.count(_SEGMENT_BUGGY) != 1:
+            log.warning(
+                "Material 的搜索脚本 %s 与预期不同,无法修正中文分词:请更新 generator/plugin.py。",
+                worker.name,
+            )
+            continue
+        worker.write_text(code.replace(_SEGMENT_BUGGY, _SEGMENT_FIXED), encoding="utf-8")
+
+
+_LONG_HAN = re.compile(r"[\u4e00-\u9fff]{13,}")  # jieba's words are far shorter than 13 characters
+
+
+def unsegmented(site: Path) -> list[tuple[str, str]]:
+    """Find Chinese text in the built search index that was not split into words."""
+    index = site / "search" / "search_index.json"
+    if not index.is_file():
+        return []
+    found = []
+    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+        for field in ("title", "text"):
+            for match in _LONG_HAN.finditer(doc.get(field, "")):
+                found.append((doc.get("location", ""), match.group()[:20]))
+    return found

@@ -2,112 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import os
-import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, REPO, SCHEMAS, build
+from conftest import FIXTURES, REPO, SCHEMAS, build, foreign, search, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags chromium phones home at start (refused here, and noise).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a built site on a free local port from a separate process (as a static host would)."""
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-u",
-            "-m",
-            "http.server",
-            "0",
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(directory),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        banner = server.stdout.readline()  # "Serving HTTP on 127.0.0.1 port 43123 (...)"
-        port = re.search(r"port (\d+)", banner)
-        assert port, banner
-        yield f"http://127.0.0.1:{port.group(1)}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
-
-
-@pytest.fixture(scope="session")
-def site_url(example_site: Path) -> Iterator[str]:
-    with serve(example_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, site_url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.requests = []  # type: ignore[attr-defined]
-    page.on("request", lambda r: page.requests.append(r.url))
-    yield page
-    context.close()
-
-
-def foreign(requests: list[str], site_url: str) -> list[str]:
-    local = urlsplit(site_url).netloc
-    return [
-        u
-        for u in requests
-        if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != local
-    ]
-
-
-def search(page, query: str) -> list[str]:
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    box.press("End")  # Material reacts to key events; fill() alone shows nothing
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
 
 
 def test_home_page_loads_with_no_request_to_another_host(page, site_url: str) -> None:

@@ -1,0 +1,57 @@
+"""Search quality as a tested property: realistic Chinese queries in the built site's own search box."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from conftest import foreign, search
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+QUERIES = yaml.safe_load(
+    (Path(__file__).parent / "search" / "queries.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_the_query_file_is_realistic() -> None:
+    assert len(QUERIES) >= 30
+    kinds = {q["why"] for q in QUERIES}
+    assert {"句中词", "岗位名", "指标名", "法律术语", "中英混合"} <= kinds
+    assert all(q["rank"] in (1, 3) and q["page"].startswith("/") for q in QUERIES)
+
+
+@pytest.fixture(scope="module")
+def searcher(browser, site_url: str):
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.goto(site_url + "/")
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("case", QUERIES, ids=[q["query"] for q in QUERIES])
+def test_query_finds_its_page(searcher, site_url: str, case: dict) -> None:
+    results = search(searcher, case["query"])
+    pages: list[str] = []
+    for url in results:
+        path = urlsplit(url).path
+        if path not in pages:
+            pages.append(path)
+    assert case["page"] in pages[: case["rank"]], (case["query"], pages[:5])
+    assert foreign(searcher.requests, site_url) == []
+
+
+def test_every_chinese_word_in_the_index_is_segmented(example_site: Path) -> None:
+    from generator.plugin import unsegmented
+
+    assert unsegmented(example_site) == []
+    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b数据分析师\u200b" in texts  # a role name stays one word (jieba user dictionary)
+    assert re.search("\u200b巡检\u200b", texts)

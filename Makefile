@@ -7,10 +7,11 @@ EDITION ?= staff
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup site serve validate render test check audit clean lock
+.PHONY: help setup site pdf serve validate render test check audit clean lock
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
+	@echo "make pdf       the whole handbook as one PDF in the site folder (needs chromium, fonts-noto-cjk)"
 	@echo "make serve     live preview on http://127.0.0.1:8000 (rebuilds on YAML changes)"
 	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
 	@echo "make render    write the generated Markdown tree to build/pages/ (engine-neutral)"
@@ -35,6 +36,10 @@ validate: $(STAMP)
 site: validate
 	$(BIN)/handbook build --edition $(EDITION)
 
+# The whole handbook (this EDITION) as one PDF, printed by Debian's chromium; needs fonts-noto-cjk.
+pdf: site
+	$(BIN)/handbook pdf --site $(if $(filter staff,$(EDITION)),site,site-$(EDITION))
+
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --no-strict --livereload --dirty
 
@@ -49,11 +54,17 @@ check: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 
-test: check
+# Browser-side test tools (axe-core) come from the npm registry, pinned by package-lock.json.
+JS_STAMP := tests/js/node_modules/.installed
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: check $(JS_STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site site-client site-public build $(VENV) .pytest_cache .ruff_cache
+	rm -rf site site-client site-public build $(VENV) .pytest_cache .ruff_cache tests/js/node_modules
 
 # Regenerate requirements.lock from pyproject.toml (needs PyPI; run by a maintainer, not by CI).
 lock: $(STAMP)

@@ -185,6 +185,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     owners.set_defaults(run=_codeowners)
 
+    pdf = sub.add_parser(
+        "pdf",
+        help="print the built site's print page to one PDF (A4, page numbers, bookmarks)",
+        description="Print SITE/print/ with Debian's chromium to an A4 PDF with page numbers and a "
+        "bookmark per section and policy. Chinese text needs a CJK font (fonts-noto-cjk).",
+    )
+    pdf.add_argument(
+        "--site", type=Path, default=Path("site"), help="the built site (default: site/)"
+    )
+    pdf.add_argument("--out", type=Path, default=None, help="default: SITE/handbook.pdf")
+    pdf.set_defaults(run=_pdf)
+
     site = sub.add_parser(
         "build",
         help="build the site with MkDocs (strict), replacing the site folder only on success",
@@ -347,4 +359,13 @@ def _codeowners(args: argparse.Namespace) -> int:
     print(
         f"写出了 {args.output}({sum(1 for line in text.splitlines() if line and not line.startswith('#'))} 条规则)"
     )
+    return EXIT_OK
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from .pdf import make_pdf
+
+    out = args.out or args.site / "handbook.pdf"
+    make_pdf(args.site, out)
+    print(f"写出了 {out}({out.stat().st_size // 1024} KB)")
     return EXIT_OK

@@ -125,6 +125,7 @@ class _Loader:
             self.rules.check_organisation(handbook, roots["roles"], index)
             docs = {p.id: d for p, d in zip(policies, self.built_docs, strict=True)}
             self.rules.check_wording(handbook, docs)
+            self.rules.check_former_ids(handbook, docs)
             if not has_errors(self.diagnostics):
                 self.rules.check_editions(handbook, refs, docs, roots)
         diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])

@@ -292,6 +292,7 @@ class Policy:
     changelog: tuple[ChangelogEntry, ...]
     tags: tuple[str, ...] = ()
     related: tuple[PolicyId, ...] = ()
+    former_ids: tuple[str, ...] = ()
     terms: tuple[TermId, ...] = ()
     references: tuple[Reference, ...] = ()
     body: str = ""
@@ -428,6 +429,14 @@ class Handbook:
     @property
     def policy_map(self) -> dict[str, Policy]:
         return {p.id: p for p in self.policies}
+
+    def redirects(self) -> dict[str, str]:
+        """Map each former page path ("section/old-id") to the policy id now living there."""
+        return {
+            (former if "/" in former else f"{p.section}/{former}"): p.id
+            for p in self.policies
+            for former in p.former_ids
+        }
 
     def in_section(self, section: str) -> list[Policy]:
         """Return the section's policies: active first, then drafts, then retired; by title."""

@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
+from . import terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
@@ -63,6 +64,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.digests: dict[str, str] = {}  # page path -> content digest at the previous build
         self.rebuild_all = True
         self.updated: dict[str, Any] = {}
+        self.glossary_words: list[tuple[str, str, str]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -93,7 +95,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         else:
             edition = self.config.edition
             self.handbook = view(result.handbook, edition)
-            self.pages = render_pages(result.handbook, edition, result.schemas)
+            self.glossary_words = terms.words(self.handbook.glossary)
+            self.pages = render_pages(result.handbook, edition, result.schemas, config.site_url)
             if edition != "staff":
                 # Clients and the public see neither the repository nor "edit this page".
                 config.repo_url = config.repo_name = config.edit_uri = None
@@ -165,6 +168,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 where,
                 text,
             )
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        html = label_checkboxes(html)
+        # Generated pages show a term's definition on hover (Material's content.tooltips).
+        if (
+            page.file.generated_by is None
+            or page.file.src_uri == "glossary.md"
+            or self.handbook is None
+        ):
+            return html
+        return terms.mark(html, self.glossary_words)
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         updated = self.updated.get(page.file.src_uri)
@@ -264,3 +278,25 @@ def unsegmented(site: Path) -> list[tuple[str, str]]:
             for match in _LONG_HAN.finditer(doc.get(field, "")):
                 found.append((doc.get("location", ""), match.group()[:20]))
     return found
+
+
+_TASK = re.compile(
+    r'(<li class="task-list-item"><label class="task-list-control"><input type="checkbox")(.*?)</li>',
+    re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def label_checkboxes(html: str) -> str:
+    """Give each task-list checkbox its item's text as an accessible name (screen readers)."""
+
+    def name(match: re.Match[str]) -> str:
+        text = " ".join(_TAGS.sub("", match.group(2)).split())[:120]
+        label = (
+            text.replace("&", "&amp;").replace('"', "&quot;")
+            if "&" not in text
+            else text.replace('"', "&quot;")
+        )
+        return f'{match.group(1)} aria-label="{label}"{match.group(2)}</li>'
+
+    return _TASK.sub(name, html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 import posixpath
 import re
@@ -18,9 +19,10 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import duties, labels, safety, views
+from . import duties, labels, safety, terms, views
 from .edition import view
 from .export import tasks_csv
+from .feed import atom
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 from .orgchart import org_chart_svg
@@ -28,6 +30,7 @@ from .reference import KIND_FILES, all_fields
 from .schemas import SchemaSet
 
 GLOSSARY = "glossary.md"
+PRINT = "print.md"
 UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
 
 
@@ -153,11 +156,17 @@ class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
 
     def __init__(
-        self, handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+        self,
+        handbook: Handbook,
+        edition: str = "staff",
+        schemas: SchemaSet | None = None,
+        site_url: str | None = None,
     ) -> None:
         self.handbook = handbook
         self.edition = edition
         self.schemas = schemas
+        self.site_url = site_url
+
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
             part.id: f"{self.policies[p.id]}#{part.id}"
@@ -260,11 +269,17 @@ class Renderer:
     """Render every page of one handbook; each template sees links relative to its own page."""
 
     def __init__(
-        self, handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+        self,
+        handbook: Handbook,
+        edition: str = "staff",
+        schemas: SchemaSet | None = None,
+        site_url: str | None = None,
     ) -> None:
         self.handbook = handbook
         self.edition = edition
         self.schemas = schemas
+        self.site_url = site_url
+
         self.links = Linker(handbook)
         self.env = environment()
         self.roles = handbook.roles
@@ -274,7 +289,13 @@ class Renderer:
         self.part_names = views.part_map(handbook)
 
     def page(
-        self, template: str, path: str, source: Path | None, title: str, **context: Any
+        self,
+        template: str,
+        path: str,
+        source: Path | None,
+        title: str,
+        meta: str = "",
+        **context: Any,
     ) -> Page:
         def link(kind: str, ident: str, label: object | None = None) -> Md:
             target = getattr(self.links, kind)(ident)
@@ -308,7 +329,7 @@ class Renderer:
             codes=lambda found: " ".join(duties.RACI[c] for c in found),
             **context,
         )
-        front = f"---\ntitle: {json.dumps(plain_title(title), ensure_ascii=False)}\n---\n\n"
+        front = f"---\ntitle: {json.dumps(plain_title(title), ensure_ascii=False)}\n{meta}---\n\n"
         return Page(path, front + tidy(content), source, title)
 
     def label(self, kind: str, ident: str) -> str:
@@ -439,15 +460,54 @@ class Renderer:
                 GLOSSARY,
                 Path("policies/glossary.yaml"),
                 "术语表",
-                usage=views.term_usage(hb),
+                usage=terms.usage(hb.policies, hb.glossary),
             )
         )
         if staff and self.schemas is not None:
             pages.append(self.reference_page(self.schemas))
+        for old, ident in sorted(hb.redirects().items()):
+            pages.append(
+                Page(f"{old}/index.html", redirect_page(old, self.links.policy(ident)), None)
+            )
+        pages.append(self.print_page())
+        urls = {p.id: self.links.policy(p.id).removesuffix(".md") + "/" for p in hb.policies}
+        pages.append(Page("feed.xml", atom(hb, self.site_url, urls), None))
+        if staff:
+            upcoming = views.upcoming_reviews(hb, limit=len(hb.policies))
+            months: dict[str, list[Policy]] = {}
+            for policy in upcoming:
+                months.setdefault(
+                    f"{policy.review.next.year} 年 {policy.review.next.month} 月", []
+                ).append(policy)
+            pages.append(
+                self.page(
+                    "reviews.md.jinja", "reviews.md", None, "复审日历", months=list(months.items())
+                )
+            )
         newest = last_change(hb)
         return sorted(
             (p if p.updated else dataclasses.replace(p, updated=newest) for p in pages),
             key=lambda p: p.path,
+        )
+
+    def print_page(self) -> Page:
+        """The whole edition on one page, for printing and for the PDF (not in search or nav)."""
+        parts = []
+        for section in self.handbook.sections:
+            for policy in self.handbook.in_section(section.id):
+                if policy.status == "retired":
+                    continue
+                body = self.policy_page(policy, PRINT).content
+                body = body.split("---\n\n", 1)[1] if body.startswith("---\n") else body
+                parts.append((section, shift_headings(body)))
+        return self.page(
+            "print.md.jinja",
+            PRINT,
+            None,
+            f"{self.handbook.settings.title}(打印版)",
+            meta="search:\n  exclude: true\n",
+            parts=parts,
+            updated=last_change(self.handbook),
         )
 
     def reference_page(self, schemas: SchemaSet) -> Page:
@@ -467,18 +527,17 @@ class Renderer:
             kind_notes=notes,
         )
 
-    def policy_page(self, policy: Policy) -> Page:
+    def policy_page(self, policy: Policy, path: str | None = None) -> Page:
+        path = path or self.links.policy(policy.id)
         page = self.page(
             "policy.md.jinja",
-            self.links.policy(policy.id),
+            path,
             policy.source,
             policy.title,
             policy=policy,
             section=next(s for s in self.handbook.sections if s.id == policy.section),
             cited_by=views.cited_by(self.handbook, policy.id),
-            flow_path=lambda proc_id: self.links.relative(
-                f"assets/flow/{proc_id}.svg", self.links.policy(policy.id)
-            ),
+            flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", path),
         )
         return dataclasses.replace(page, updated=policy.changelog[0].date)
 
@@ -493,13 +552,40 @@ class Renderer:
         ]
 
 
+def shift_headings(markdown: str) -> str:
+    """Move every heading one level down (outside code), so a page can sit inside another."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        if not fenced and _HEADING.match(line) and not line.startswith("######"):
+            line = "#" + line
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def redirect_page(old: str, target: str) -> str:
+    """A static page at a policy's old address that sends the reader (and search engines) on."""
+    href = posixpath.relpath(target.removesuffix(".md") + "/", old + "/")
+    href = html.escape(href if href.endswith("/") else href + "/", quote=True)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>页面已移动</title>\n<link rel="canonical" href="{href}">\n'
+        f'<meta http-equiv="refresh" content="0; url={href}">\n<meta name="robots" content="noindex">\n'
+        f'</head>\n<body>\n<p>此页面已移动到 <a href="{href}">新的地址</a>。</p>\n</body>\n</html>\n'
+    )
+
+
 def last_change(handbook: Handbook) -> dt.date:
     """The newest change-log date in the handbook: the date of the handbook as a whole."""
     return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
 
 
 def render_pages(
-    handbook: Handbook, edition: str = "staff", schemas: SchemaSet | None = None
+    handbook: Handbook,
+    edition: str = "staff",
+    schemas: SchemaSet | None = None,
+    site_url: str | None = None,
 ) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
 
@@ -507,7 +593,7 @@ def render_pages(
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
     """
-    return Renderer(view(handbook, edition), edition, schemas).render()
+    return Renderer(view(handbook, edition), edition, schemas, site_url).render()
 
 
 def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
@@ -530,6 +616,7 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
             items.append({"检查清单": ["checklists/index.md"]})
     items.append({"术语表": GLOSSARY})
     if edition == "staff":
+        items.append({"复审日历": "reviews.md"})
         items.append({"字段参考": "reference.md"})
     return items
 

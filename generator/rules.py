@@ -58,6 +58,16 @@ WHERE = {
     "department": "请使用 roles.yaml 中 departments 定义的部门 id。",
     "group": "请使用 roles.yaml 中该部门 groups 下定义的小组 id。",
 }
+RESERVED_FOLDERS = {
+    "roles",
+    "checklists",
+    "duties",
+    "assets",
+    "search",
+    "reference",
+    "reviews",
+    "glossary",
+}
 WINDOWS_RESERVED = {
     "con",
     "prn",
@@ -377,6 +387,30 @@ class Rules:
                         "vague-wording",
                         f"“{found.term}”附近没有数字、时限或角色,执行时无法核对。{found.suggest}",
                     )
+                )
+
+    def check_former_ids(self, handbook: Handbook, docs: dict[str, Document]) -> None:
+        """Old URLs redirect to the policy now: each must be free, and claimed by one policy only."""
+        pages = {f"{p.section}/{p.id}": p.id for p in handbook.policies}
+        claimed: dict[str, str] = {}
+        for policy in handbook.policies:
+            for i, former in enumerate(policy.former_ids):
+                path = former if "/" in former else f"{policy.section}/{former}"
+                section = path.split("/")[0]
+                if section in RESERVED_FOLDERS:
+                    why = f"{section}/ 是站点自己的文件夹"
+                elif path in pages:
+                    why = f"{path} 是政策 {pages[path]} 现在的地址"
+                elif path in claimed:
+                    why = f"政策 {claimed[path]} 已经声明了同一个旧地址"
+                else:
+                    claimed[path] = policy.id
+                    continue
+                self.report(
+                    docs[policy.id],
+                    ("former_ids", i),
+                    "former-id-clash",
+                    f"曾用 id {former} 无法跳转:{why}。请删除这一项,或改正旧 id。",
                 )
 
     # --- organisation ---------------------------------------------------------------------------

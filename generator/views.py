@@ -201,16 +201,6 @@ def org_tree(handbook: Handbook) -> list[OrgDepartment]:
     return tree
 
 
-def term_usage(handbook: Handbook) -> dict[str, list[Policy]]:
-    """Map each term id to the policies that list it or link to it."""
-    usage: dict[str, list[Policy]] = defaultdict(list)
-    for policy in handbook.policies:
-        linked = {m.group(2) for m in _LINK.finditer(policy.body) if m.group(1) == "term"}
-        for term in sorted(set(policy.terms) | linked):
-            usage[term].append(policy)
-    return usage
-
-
 def cited_by(handbook: Handbook, policy_id: str) -> list[Policy]:
     """Return the policies that relate to, link to, or are satisfied by the given policy."""
     out = []

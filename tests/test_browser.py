@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -242,3 +243,51 @@ def test_no_script_from_the_yaml_runs(browser, hostile_url: str) -> None:
     assert page.locator(".hb-tasks input[type=checkbox]").first.is_checked()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     context.close()
+
+
+AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+A11Y_PAGES = [
+    "/",
+    "/workflow/daily-store-operations/",
+    "/crisis/incident-severity-escalation/",
+    "/roles/store-operator/",
+    "/roles/",
+    "/roles/matrix/",
+    "/checklists/store-operator-daily/",
+    "/duties/daily/",
+    "/glossary/",
+    "/reviews/",
+    "/reference/",
+    "/contributing/",
+]
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_no_serious_accessibility_violations(page, site_url: str, path: str) -> None:
+    if not AXE.is_file():
+        pytest.fail(
+            "axe-core is missing: run `npm ci --prefix tests/js` (make test and .ci/run do)"
+        )
+    page.goto(site_url + path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
+    )
+    assert violations == [], path
+
+
+def test_glossary_terms_show_their_definition_on_hover(page, site_url: str) -> None:
+    page.goto(site_url + "/workflow/daily-store-operations/")
+    term = page.locator("article abbr", has_text="大促").first
+    assert term.get_attribute("title").startswith("平台级的大型促销活动")
+    page.goto(site_url + "/glossary/")
+    assert page.locator("#term-gmv ~ p", has_text="用到本术语的政策").count() >= 1
+
+
+def test_an_old_policy_url_redirects(page, site_url: str) -> None:
+    page.goto(site_url + "/workflow/store-daily-routine/")
+    page.wait_for_url("**/workflow/daily-store-operations/")
+    assert page.locator("h1").inner_text().startswith("店铺日常运营流程")

@@ -13,7 +13,6 @@ from generator.views import (
     checklists_by_frequency,
     recent_changes,
     role_duties,
-    term_usage,
     upcoming_reviews,
 )
 
@@ -53,7 +52,9 @@ def test_views() -> None:
     assert duties.boss.id == "manager"
     assert [d.checklist.id for _, ds in duties.checklists for d in ds] == ["operator-daily"]
     assert [k.id for _, k in duties.kpis] == ["kpi-refund"]
-    assert [p.id for p in term_usage(hb)["gmv"]] == ["flow"]
+    from generator.terms import usage
+
+    assert [p.id for p in usage(hb.policies, hb.glossary)["gmv"]] == ["flow", "report", "kpis"]
 
 
 def test_labels() -> None:

@@ -1,0 +1,52 @@
+"""An Atom feed of policy changes, for readers who subscribe instead of checking the site."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+from .model import Handbook
+
+LIMIT = 50  # the newest change-log entries in the feed
+
+
+def atom(handbook: Handbook, site_url: str | None, page_urls: dict[str, str]) -> bytes:
+    """Return an Atom document of the newest change-log entries; dates come from the content."""
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    entries = sorted(
+        ((e.date, p, e) for p in handbook.policies for e in p.changelog),
+        key=lambda x: (x[0], x[1].id, x[2].version),
+        reverse=True,
+    )[:LIMIT]
+    title = handbook.settings.title
+    updated = f"{entries[0][0].isoformat()}T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
+    feed_id = base or f"tag:handbook,2000:{handbook.settings.organisation}"
+    roles = handbook.roles
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"  <title>{escape(title)} 更新</title>",
+        f"  <id>{escape(feed_id)}</id>",
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{escape(handbook.settings.organisation)}</name></author>",
+    ]
+    if base:
+        lines.append(f'  <link rel="alternate" href={quoteattr(base)}/>')
+        lines.append(f'  <link rel="self" href={quoteattr(urljoin(base, "feed.xml"))}/>')
+    for day, policy, entry in entries:
+        href = urljoin(base, page_urls[policy.id]) if base else page_urls[policy.id]
+        author = (
+            roles[entry.author].name if entry.author in roles else handbook.settings.organisation
+        )
+        lines += [
+            "  <entry>",
+            f"    <title>《{escape(policy.title)}》{escape(entry.version)}</title>",
+            f"    <id>tag:handbook,{day.isoformat()}:{escape(policy.id)}/{escape(entry.version)}</id>",
+            f"    <updated>{day.isoformat()}T00:00:00Z</updated>",
+            f'    <link rel="alternate" href={quoteattr(href)}/>',
+            f"    <author><name>{escape(author)}</name></author>",
+            f"    <summary>{escape(entry.summary)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

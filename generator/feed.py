@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Handbook
+from .views import recent_changes
 
 LIMIT = 50  # the newest change-log entries in the feed
 
@@ -13,11 +14,7 @@ LIMIT = 50  # the newest change-log entries in the feed
 def atom(handbook: Handbook, site_url: str | None, page_urls: dict[str, str]) -> bytes:
     """Return an Atom document of the newest change-log entries; dates come from the content."""
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
-    entries = sorted(
-        ((e.date, p, e) for p in handbook.policies for e in p.changelog),
-        key=lambda x: (x[0], x[1].id, x[2].version),
-        reverse=True,
-    )[:LIMIT]
+    entries = [(c.date, c.policy, c.entry) for c in recent_changes(handbook, LIMIT)]
     title = handbook.settings.title
     updated = f"{entries[0][0].isoformat()}T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
     feed_id = base or f"tag:handbook,2000:{handbook.settings.organisation}"

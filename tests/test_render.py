@@ -204,3 +204,49 @@ def test_titles_printed_raw_by_themes_hold_no_html_characters(handbook) -> None:
     assert any("流程＜script＞" in item for item in menu if isinstance(item, dict))
     page = next(p for p in render_pages(handbook) if p.path == "workflow/flow.md")
     assert page.content.startswith('---\ntitle: "巡检流程"\n---\n\n# 巡检流程\n')
+
+
+def test_atom_feed_lists_changes_newest_first(pages) -> None:
+    root = ET.fromstring(pages["feed.xml"].content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert [e.find("a:title", ns).text for e in entries][:2] == [
+        "《巡检流程》1.1.0",
+        "《广告合规》1.0.0",
+    ]
+    assert root.find("a:updated", ns).text == "2026-02-01T00:00:00Z"
+    assert entries[0].find("a:link", ns).get("href") == "workflow/flow/"
+
+
+def test_feed_links_are_absolute_with_a_site_url(handbook) -> None:
+    feed = next(
+        p
+        for p in render_pages(handbook, site_url="https://hb.example.org/")
+        if p.path == "feed.xml"
+    )
+    assert b'href="https://hb.example.org/workflow/flow/"' in feed.content
+
+
+def test_review_calendar_lists_every_policy_in_force(pages) -> None:
+    calendar = pages["reviews.md"].content
+    assert (
+        calendar.index("2026 年 7 月")
+        < calendar.index("2026 年 8 月")
+        < calendar.index("2027 年 1 月")
+    )
+    for ident in ("svc", "flow", "report", "kpis", "incidents", "ads"):
+        assert f"{ident}.md)" in calendar
+
+
+def test_old_urls_redirect(handbook) -> None:
+    flow = handbook.policy_map["flow"]
+    moved = type(flow)(**{**flow.__dict__, "former_ids": ("patrol", "scope/old-patrol")})
+    hb = type(handbook)(
+        handbook.settings,
+        handbook.organisation,
+        handbook.glossary,
+        tuple(moved if p.id == "flow" else p for p in handbook.policies),
+    )
+    out = {p.path: p.content for p in render_pages(hb)}
+    assert 'url=../flow/"' in out["workflow/patrol/index.html"]
+    assert 'href="../../workflow/flow/"' in out["scope/old-patrol/index.html"]

@@ -7,7 +7,7 @@ EDITION ?= staff
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup site pdf serve validate render test check audit clean lock
+.PHONY: help setup site pdf serve validate render test check audit bench clean lock
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
@@ -17,6 +17,7 @@ help:
 	@echo "make render    write the generated Markdown tree to build/pages/ (engine-neutral)"
 	@echo "make test      lint and run the whole test suite"
 	@echo "make audit     check the pinned dependencies for known vulnerabilities (pip-audit)"
+	@echo "make bench     time validation and builds of 100/1,000/10,000-policy handbooks"
 	@echo "make clean     remove site/, build/ and .venv/"
 
 setup: $(STAMP)
@@ -37,7 +38,8 @@ site: validate
 	$(BIN)/handbook build --edition $(EDITION)
 
 # The whole handbook (this EDITION) as one PDF, printed by Debian's chromium; needs fonts-noto-cjk.
-pdf: site
+pdf: validate
+	HANDBOOK_PRINT=1 $(BIN)/handbook build --edition $(EDITION)
 	$(BIN)/handbook pdf --site $(if $(filter staff,$(EDITION)),site,site-$(EDITION))
 
 serve: $(STAMP)
@@ -45,6 +47,12 @@ serve: $(STAMP)
 
 render: $(STAMP)
 	$(BIN)/handbook render --out build/pages
+
+# Synthetic handbooks of 100, 1,000 and 10,000 policies, timed stage by stage (takes a while);
+# writes tests/bench/RESULTS.md. SIZES=100,1000 for a shorter run.
+SIZES ?= 100,1000,10000
+bench: $(STAMP)
+	$(BIN)/python tests/bench/run.py --sizes $(SIZES)
 
 # Known vulnerabilities in the pinned dependencies; skipped loudly when no advisory data is reachable.
 audit: $(STAMP)

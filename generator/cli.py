@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
         "--changed",
         metavar="BASE",
         help="report only on files changed since the git ref BASE and the files that depend on them",
+    )
+    check.add_argument(
+        "--timings", action="store_true", help="print seconds per stage as JSON on stderr"
     )
     check.set_defaults(run=_validate)
 
@@ -216,6 +220,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="default: site/, or site-EDITION/ for other editions",
     )
+    site.add_argument(
+        "--timings", action="store_true", help="print seconds per stage as JSON on stderr"
+    )
     site.set_defaults(run=_build)
     return parser
 
@@ -253,6 +260,8 @@ def _validate(args: argparse.Namespace) -> int:
         files = sum(1 for path in paths if change.covers(path))
         print(describe(change, paths), file=sys.stderr)
     sys.stdout.write(render(diagnostics, files, args.format))
+    if args.timings:
+        print(json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)
     return EXIT_INVALID if has_errors(diagnostics) else EXIT_OK
 
 
@@ -281,12 +290,16 @@ def _build(args: argparse.Namespace) -> int:
     site_dir = args.site_dir or Path("site" if args.edition == "staff" else f"site-{args.edition}")
     show_build_log()
     try:
-        build_site(args.config, site_dir, edition=args.edition)
+        timings = build_site(args.config, site_dir, edition=args.edition)
     except BuildFailed as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_INVALID
     pages = sum(1 for _ in site_dir.rglob("*.html"))
-    print(f"生成了 {args.edition} 版站点:{site_dir}/({pages} 个 HTML 页面)")
+    print(
+        f"生成了 {args.edition} 版站点:{site_dir}/({pages} 个 HTML 页面,用时 {timings['total']:.1f} 秒)"
+    )
+    if args.timings:
+        print(json.dumps({k: round(v, 3) for k, v in timings.items()}), file=sys.stderr)
     return EXIT_OK
 
 
@@ -365,7 +378,6 @@ def _codeowners(args: argparse.Namespace) -> int:
 def _pdf(args: argparse.Namespace) -> int:
     from .pdf import make_pdf
 
-    out = args.out or args.site / "handbook.pdf"
-    make_pdf(args.site, out)
-    print(f"写出了 {out}({out.stat().st_size // 1024} KB)")
+    for written in make_pdf(args.site, args.out or args.site / "handbook.pdf"):
+        print(f"写出了 {written}({written.stat().st_size // 1024} KB)")
     return EXIT_OK

@@ -72,11 +72,11 @@ def all_tasks(handbook: Handbook) -> list[Task]:
     tasks: list[Task] = []
     for policy in handbook.policies:
         if policy.status == "active":
-            tasks.extend(_policy_tasks(handbook, policy))
+            tasks.extend(policy_tasks(handbook, policy))
     return tasks
 
 
-def _policy_tasks(handbook: Handbook, policy: Policy) -> list[Task]:
+def policy_tasks(handbook: Handbook, policy: Policy) -> list[Task]:
     out: list[Task] = []
     for c in policy.checklists:
         for item in c.items:
@@ -263,9 +263,13 @@ def tasks_of(handbook: Handbook, role_id: str) -> list[Task]:
     return [t for t in all_tasks(handbook) if t.role == role_id]
 
 
-def by_role(handbook: Handbook, frequency: str) -> list[tuple[str, list[Group]]]:
+def by_role(
+    handbook: Handbook, frequency: str, tasks: list[Task] | None = None
+) -> list[tuple[str, list[Group]]]:
     """For one frequency, each role's groups of tasks, in the order of roles.yaml."""
-    tasks = [t for t in all_tasks(handbook) if t.frequency == frequency]
+    tasks = [
+        t for t in (all_tasks(handbook) if tasks is None else tasks) if t.frequency == frequency
+    ]
     out = []
     for role in handbook.organisation.roles:
         mine = [t for t in tasks if t.role == role.id]
@@ -293,7 +297,7 @@ def matrix(handbook: Handbook) -> dict[str, dict[str, list[str]]]:
             informed |= set(lvl.notify)
         for m in policy.meetings:
             informed |= set(m.participants)
-        performs = {t.role for t in _policy_tasks(handbook, policy)}
+        performs = {t.role for t in policy_tasks(handbook, policy)}
         for s in policy.services:
             performs |= {s.owner, *s.performed_by}
         for c in policy.commitments:

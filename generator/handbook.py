@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,24 @@ class Result:
     files: int = 0
     schemas: SchemaSet | None = None
     refs: list[Ref] = field(default_factory=list)  # every reference, with the document it is in
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, model, rules
 
     @property
     def ok(self) -> bool:
         return self.handbook is not None and not has_errors(self.diagnostics)
+
+
+class _Clock:
+    """Seconds spent in each stage, for `handbook validate --timings` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def today_from_env() -> dt.date:
@@ -59,10 +74,16 @@ def today_from_env() -> dt.date:
 
 def display_path(path: Path) -> Path:
     """Show a path relative to the working directory when it lies below it."""
+    if not path.is_absolute():
+        return path
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
+        return path.relative_to(_cwd())
     except ValueError:
         return path
+
+
+def _cwd() -> Path:
+    return Path(os.getcwd())
 
 
 def load_handbook(
@@ -90,9 +111,11 @@ class _Loader:
         self.built_docs: list[Document] = []  # the document of each built policy, in order
 
     def run(self) -> Result:
+        clock = _Clock()
         roots = {kind: self.read(self.root / name, kind) for name, kind in ROOT_FILES.items()}
         sections = self.section_kinds(roots["handbook"])
         policy_docs = list(self.policy_documents(sections))
+        clock.lap("load")
         index = self.index(roots, policy_docs)
         refs: list[Ref] = []
         settings = self.model(Settings, roots["handbook"], "handbook", refs)
@@ -108,6 +131,7 @@ class _Loader:
             self.rules.check_policy(policy, doc, folder)
             policies.append(policy)
             self.built_docs.append(doc)
+        clock.lap("model")
         self.rules.check_refs(index, refs)
         for doc in self.documents:
             if self.valid.get(str(doc.path)) is doc:
@@ -129,8 +153,15 @@ class _Loader:
             if not has_errors(self.diagnostics):
                 self.rules.check_editions(handbook, refs, docs, roots)
         diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
+        clock.lap("rules")
         return Result(
-            handbook, diagnostics, self.documents, len(self.documents), self.schemas, refs
+            handbook,
+            diagnostics,
+            self.documents,
+            len(self.documents),
+            self.schemas,
+            refs,
+            clock.laps,
         )
 
     # --- files ----------------------------------------------------------------------------------
@@ -143,7 +174,7 @@ class _Loader:
             return doc
         stat = path.stat()
         key = (
-            str(path.resolve()),
+            os.path.abspath(path),
             str(shown),
             stat.st_mtime_ns,
             stat.st_size,

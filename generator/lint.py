@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # Auditors flag exactly these in policy sets; handbook.yaml `vague_terms` replaces the list.
@@ -67,8 +68,8 @@ def find(
     data: Any, terms: Iterable[tuple[str, str]], role_names: Iterable[str], path: tuple = ()
 ) -> Iterator[Vague]:
     """Yield every vague term in the rule text of a policy's data with nothing to pin it down."""
-    terms = tuple(terms)
-    names = tuple(n for n in role_names if n)
+    terms = terms if isinstance(terms, tuple) else tuple(terms)
+    names = role_names if isinstance(role_names, tuple) else tuple(n for n in role_names if n)
     if isinstance(data, dict):
         for key, value in data.items():
             if key in RULE_KEYS:
@@ -91,20 +92,24 @@ def _in_value(value: Any, path: tuple, terms: tuple, names: tuple) -> Iterator[V
 
 
 def _in_text(text: str, path: tuple, terms: tuple, names: tuple) -> Iterator[Vague]:
-    taken: set[int] = set()
-    for term, suggest in sorted(terms, key=lambda t: -len(t[0])):  # 一般情况下 before 一般
-        for match in re.finditer(re.escape(term), text):
-            if match.start() in taken or _inside_word(text, match.start(), match.end()):
-                continue
-            taken.update(range(match.start(), match.end()))
-            around = (
-                text[max(0, match.start() - WINDOW) : match.start()]
-                + " "
-                + text[match.end() : match.end() + WINDOW]
-            )
-            if _PINNED.search(around) or any(name in around for name in names):
-                continue
-            yield Vague(path, match.start(), term, suggest)
+    pattern, suggestions = _compiled(terms)
+    for match in pattern.finditer(text):  # one pass; the alternation tries longer terms first
+        if _inside_word(text, match.start(), match.end()):
+            continue
+        around = (
+            text[max(0, match.start() - WINDOW) : match.start()]
+            + " "
+            + text[match.end() : match.end() + WINDOW]
+        )
+        if _PINNED.search(around) or any(name in around for name in names):
+            continue
+        yield Vague(path, match.start(), match.group(), suggestions[match.group()])
+
+
+@lru_cache(maxsize=8)
+def _compiled(terms: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    ordered = sorted(terms, key=lambda t: -len(t[0]))  # 一般情况下 before 一般
+    return re.compile("|".join(re.escape(t) for t, _ in ordered)), dict(ordered)
 
 
 def _inside_word(text: str, start: int, end: int) -> bool:

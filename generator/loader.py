@@ -203,10 +203,13 @@ _INVISIBLE = {
 }
 _HIDDEN = re.compile("[" + "".join(_INVISIBLE) + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_HIDDEN_REPORTS = 10
+_DASH_CHAIN = re.compile(r"(?:-[ \t]+){" + str(MAX_DEPTH + 1) + "}")
 
 
 def _hidden_characters(doc: Document) -> list[Diagnostic]:
     """Report invisible, bidirectional and control characters at their exact positions."""
+    if not _HIDDEN.search(doc.text):  # one pass in C for the usual, clean file
+        return []
     out = []
     for number, line in enumerate(doc.text.split("\n"), 1):
         for match in _HIDDEN.finditer(line.rstrip("\r")):
@@ -229,6 +232,9 @@ def _hidden_characters(doc: Document) -> list[Diagnostic]:
 
 def _too_deep(doc: Document) -> Diagnostic | None:
     """Find flow brackets or "- - -" chains nested beyond MAX_DEPTH, before the parser recurses."""
+    text = doc.text
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not _DASH_CHAIN.search(text):
+        return None  # too few brackets and no long dash chain: it cannot be too deep
     depth = 0
     quote = ""
     for number, line in enumerate(doc.text.split("\n"), 1):

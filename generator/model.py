@@ -483,31 +483,52 @@ def _fields(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
 
 def build(cls: type, data: dict[str, Any], doc: Document, refs: list[Ref], path=()) -> Any:
     """Build dataclass `cls` from schema-valid `data`, recording every reference with its path."""
-    kwargs = {}
-    for name, key, hint, _ in _fields(cls):
-        if key in data:
-            kwargs[name] = _convert(hint, data[key], doc, refs, (*path, key))
-    return cls(**kwargs)
+    return _converter(cls)(data, doc, refs, path)
 
 
-def _convert(hint: Any, value: Any, doc: Document, refs: list[Ref], path: tuple) -> Any:
+Convert = typing.Callable[[Any, Document, list, tuple], Any]
+
+
+@cache
+def _converter(hint: Any) -> Convert:
+    """Compile, once per type, a function turning schema-valid data into that type."""
     origin = typing.get_origin(hint)
     if origin is Annotated:
         base, *meta = typing.get_args(hint)
-        for m in meta:
-            if isinstance(m, _RefTo):
-                refs.append(Ref(m.kind, value, doc, path))
-        return _convert(base, value, doc, refs, path)
+        kinds = [m.kind for m in meta if isinstance(m, _RefTo)]
+        inner = _converter(base)
+
+        def annotated(value: Any, doc: Document, refs: list, path: tuple) -> Any:
+            for kind in kinds:
+                refs.append(Ref(kind, value, doc, path))
+            return inner(value, doc, refs, path)
+
+        return annotated
     if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return None if value is None else _convert(options[0], value, doc, refs, path)
+        option = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return lambda value, doc, refs, path: (
+            None if value is None else option(value, doc, refs, path)
+        )
     if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_convert(item, v, doc, refs, (*path, i)) for i, v in enumerate(value))
+        item = _converter(typing.get_args(hint)[0])
+        return lambda value, doc, refs, path: tuple(
+            item(v, doc, refs, (*path, i)) for i, v in enumerate(value)
+        )
     if hint is dt.date:
-        return dt.date.fromisoformat(value)
+        return lambda value, doc, refs, path: dt.date.fromisoformat(value)
     if dataclasses.is_dataclass(hint):
-        return build(hint, value, doc, refs, path)
+        fields = [(name, key, _converter(field_hint)) for name, key, field_hint, _ in _fields(hint)]
+
+        def record(data: Any, doc: Document, refs: list, path: tuple) -> Any:
+            return hint(
+                **{
+                    name: make(data[key], doc, refs, (*path, key))
+                    for name, key, make in fields
+                    if key in data
+                }
+            )
+
+        return record
     if hint is float:
-        return float(value)
-    return value
+        return lambda value, doc, refs, path: float(value)
+    return lambda value, doc, refs, path: value

@@ -49,10 +49,26 @@ def _serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def make_pdf(site: Path, out: Path) -> None:
-    """Print site/print/ to an A4 PDF with page numbers and bookmarks (one per heading)."""
-    if not (site / "print" / "index.html").is_file():
-        raise PdfError(f"{site}/print/index.html 不存在:请先运行 make site 生成站点。")
+def make_pdf(site: Path, out: Path) -> list[Path]:
+    """Print the site's print page to an A4 PDF with page numbers and bookmarks (one per heading).
+
+    A big handbook has one print page per section (print/<section>/): it then gets one PDF per
+    section, named after `out` (handbook-workflow.pdf ...). Returns the PDFs written.
+    """
+    whole = site / "print" / "index.html"
+    parts = (
+        sorted(p.parent for p in (site / "print").glob("*/index.html"))
+        if (site / "print").is_dir()
+        else []
+    )
+    if whole.is_file():
+        jobs = [("print/", out)]
+    elif parts:
+        jobs = [
+            (f"print/{p.name}/", out.with_name(f"{out.stem}-{p.name}{out.suffix}")) for p in parts
+        ]
+    else:
+        raise PdfError(f"{site}/print/ 不存在:请先运行 make site 生成站点。")
     if not CHROMIUM.exists():
         raise PdfError(
             f"找不到 {CHROMIUM}:请安装 Debian 的 chromium(apt-get install chromium fonts-noto-cjk)。"
@@ -64,24 +80,33 @@ def make_pdf(site: Path, out: Path) -> None:
             "生成 PDF 需要 playwright(已在 requirements.lock 中):请先运行 make setup。"
         ) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
     with _serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
-            page = browser.new_page()
-            page.goto(f"{url}/print/", wait_until="networkidle")
-            page.emulate_media(media="print")
-            page.pdf(
-                path=str(partial),
-                format="A4",
-                print_background=True,
-                outline=True,  # bookmarks from the headings: sections, then policies
-                tagged=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=FOOTER,
-                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
-            )
+            for address, target in jobs:
+                _print(browser, f"{url}/{address}", target)
         finally:
             browser.close()
+    return [target for _, target in jobs]
+
+
+def _print(browser: object, address: str, out: Path) -> None:
+    partial = out.with_name(f".{out.name}.partial")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(address, wait_until="networkidle")
+        page.emulate_media(media="print")
+        page.pdf(
+            path=str(partial),
+            format="A4",
+            print_background=True,
+            outline=True,  # bookmarks from the headings: sections, then policies
+            tagged=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=FOOTER,
+            margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+        )
+    finally:
+        page.close()
     partial.replace(out)

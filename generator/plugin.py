@@ -10,6 +10,7 @@ import os
 import posixpath
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rebuild_all = True
         self.updated: dict[str, Any] = {}
         self.glossary_words: list[tuple[str, str, str]] = []
+        self.timings: dict[
+            str, float
+        ] = {}  # seconds per stage of ours, for `handbook build --timings`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup keeps this instance across `mkdocs serve` rebuilds.
@@ -96,7 +100,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             edition = self.config.edition
             self.handbook = view(result.handbook, edition)
             self.glossary_words = terms.words(self.handbook.glossary)
-            self.pages = render_pages(result.handbook, edition, result.schemas, config.site_url)
+            started = time.perf_counter()
+            printing = {"1": True, "0": False}.get(os.environ.get("HANDBOOK_PRINT", ""))
+            self.pages = render_pages(
+                result.handbook, edition, result.schemas, config.site_url, printing
+            )
+            self.timings = {**result.timings, "render": time.perf_counter() - started}
             if edition != "staff":
                 # Clients and the public see neither the repository nor "edit this page".
                 config.repo_url = config.repo_name = config.edit_uri = None

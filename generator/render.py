@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +32,10 @@ from .schemas import SchemaSet
 
 GLOSSARY = "glossary.md"
 PRINT = "print.md"
+NAV_LIMIT = 60  # a section (or the roles) with more entries than this is not expanded in the nav
+# Past this many policies the print pages are made per section, and only when asked for
+# (HANDBOOK_PRINT=1, which `make pdf` sets): they repeat every policy and cost a fifth of a build.
+PRINT_LIMIT = 300
 UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
 
 
@@ -152,6 +157,11 @@ def tidy(markdown: str) -> str:
 # --- links --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    return posixpath.relpath(path, start)
+
+
 class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
 
@@ -161,11 +171,13 @@ class Linker:
         edition: str = "staff",
         schemas: SchemaSet | None = None,
         site_url: str | None = None,
+        print_page: bool | None = None,
     ) -> None:
         self.handbook = handbook
         self.edition = edition
         self.schemas = schemas
         self.site_url = site_url
+        self.print_page = print_page  # None: only for handbooks small enough to print by default
 
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
@@ -205,7 +217,7 @@ class Linker:
     @staticmethod
     def relative(target: str, page: str) -> str:
         path, _, anchor = target.partition("#")
-        rel = posixpath.relpath(path, posixpath.dirname(page) or ".")
+        rel = _relpath(path, posixpath.dirname(page) or ".")
         return f"{rel}#{anchor}" if anchor else rel
 
     def markdown(self, text: str, page: str) -> Md:
@@ -274,11 +286,13 @@ class Renderer:
         edition: str = "staff",
         schemas: SchemaSet | None = None,
         site_url: str | None = None,
+        print_page: bool | None = None,
     ) -> None:
         self.handbook = handbook
         self.edition = edition
         self.schemas = schemas
         self.site_url = site_url
+        self.print_page = print_page  # None: only for handbooks small enough to print by default
 
         self.links = Linker(handbook)
         self.env = environment()
@@ -286,6 +300,9 @@ class Renderer:
         self.terms = handbook.terms
         self.policy_map = handbook.policy_map
         self.checklist_map = views.checklist_map(handbook)
+        self.citations = views.citations(
+            handbook
+        )  # computed once: policy pages list who cites them
         self.part_names = views.part_map(handbook)
 
     def page(
@@ -373,11 +390,16 @@ class Renderer:
         for policy in hb.policies:
             pages.append(self.policy_page(policy))
             pages.extend(self.flowcharts(policy))
-        tasks = duties.all_tasks(hb) + [
-            t for p in hb.policies if p.status != "active" for t in duties._policy_tasks(hb, p)
+        live = duties.all_tasks(hb)  # computed once: tasks in force feed several kinds of page
+        by_checklist: dict[str, list[duties.Task]] = {}
+        drafts = [
+            t for p in hb.policies if p.status != "active" for t in duties.policy_tasks(hb, p)
         ]
+        for task in live + drafts:
+            if task.checklist is not None:
+                by_checklist.setdefault(task.checklist.id, []).append(task)
         for checklist in hb.checklists:
-            mine = [t for t in tasks if t.checklist is checklist]
+            mine = by_checklist.get(checklist.id, [])
             source = checklist.policy.source if checklist.policy else None
             pages.append(
                 self.page(
@@ -394,7 +416,7 @@ class Renderer:
             )
         staff = self.edition == "staff"
         for freq in duties.FREQUENCIES if staff else ():  # operations views are for staff only
-            groups = [g for f, gs in duties.grouped(duties.all_tasks(hb)) if f == freq for g in gs]
+            groups = [g for f, gs in duties.grouped(live) if f == freq for g in gs]
             pages.append(
                 self.page(
                     "duties.md.jinja",
@@ -404,7 +426,7 @@ class Renderer:
                     heading=f"{duties.HEADINGS[freq]}要做的事",
                     frequency=freq,
                     groups=groups,
-                    by_role=duties.by_role(hb, freq),
+                    by_role=duties.by_role(hb, freq, live),
                 )
             )
         pages.append(
@@ -416,8 +438,11 @@ class Renderer:
                 groups=views.checklists_by_frequency(hb),
             )
         )
+        by_role_id: dict[str, list[duties.Task]] = {}
+        for task in live:
+            by_role_id.setdefault(task.role, []).append(task)
         for role in hb.organisation.roles:
-            mine = duties.tasks_of(hb, role.id)
+            mine = by_role_id.get(role.id, [])
             pages.append(
                 self.page(
                     "role.md.jinja",
@@ -469,7 +494,9 @@ class Renderer:
             pages.append(
                 Page(f"{old}/index.html", redirect_page(old, self.links.policy(ident)), None)
             )
-        pages.append(self.print_page())
+        live = sum(1 for p in hb.policies if p.status != "retired")
+        if self.print_page if self.print_page is not None else live <= PRINT_LIMIT:
+            pages.extend(self.print_pages())
         urls = {p.id: self.links.policy(p.id).removesuffix(".md") + "/" for p in hb.policies}
         pages.append(Page("feed.xml", atom(hb, self.site_url, urls), None))
         if staff:
@@ -490,25 +517,45 @@ class Renderer:
             key=lambda p: p.path,
         )
 
-    def print_page(self) -> Page:
-        """The whole edition on one page, for printing and for the PDF (not in search or nav)."""
-        parts = []
-        for section in self.handbook.sections:
-            for policy in self.handbook.in_section(section.id):
-                if policy.status == "retired":
-                    continue
-                body = self.policy_page(policy, PRINT).content
-                body = body.split("---\n\n", 1)[1] if body.startswith("---\n") else body
-                parts.append((section, shift_headings(body)))
-        return self.page(
-            "print.md.jinja",
-            PRINT,
-            None,
-            f"{self.handbook.settings.title}(打印版)",
-            meta="search:\n  exclude: true\n",
-            parts=parts,
-            updated=last_change(self.handbook),
-        )
+    def print_pages(self) -> list[Page]:
+        """The whole edition on one page (one per section when big), for printing and the PDF.
+
+        Not in search or the navigation. Policies are rendered once more with links relative to
+        the print page; at thousands of policies one page would be unwieldy, so each section then
+        gets its own (print/<section>.md).
+        """
+        live = [p for p in self.handbook.policies if p.status != "retired"]
+        sections = list(self.handbook.sections)
+        if len(live) > PRINT_LIMIT:
+            groups = [
+                (f"print/{s.id}.md", [s], f"{self.handbook.settings.title}:{s.title}")
+                for s in sections
+            ]
+        else:
+            groups = [(PRINT, sections, self.handbook.settings.title)]
+        pages = []
+        for path, chosen, heading in groups:
+            parts = []
+            for section in chosen:
+                for policy in self.handbook.in_section(section.id):
+                    if policy.status == "retired":
+                        continue
+                    body = self.policy_page(policy, path).content
+                    body = body.split("---\n\n", 1)[1] if body.startswith("---\n") else body
+                    parts.append((section, shift_headings(body)))
+            pages.append(
+                self.page(
+                    "print.md.jinja",
+                    path,
+                    None,
+                    f"{heading}(打印版)",
+                    meta="search:\n  exclude: true\n",
+                    parts=parts,
+                    updated=last_change(self.handbook),
+                    heading=heading,
+                )
+            )
+        return pages
 
     def reference_page(self, schemas: SchemaSet) -> Page:
         titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表"}
@@ -536,7 +583,7 @@ class Renderer:
             policy.title,
             policy=policy,
             section=next(s for s in self.handbook.sections if s.id == policy.section),
-            cited_by=views.cited_by(self.handbook, policy.id),
+            cited_by=self.citations.get(policy.id, []),
             flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", path),
         )
         return dataclasses.replace(page, updated=policy.changelog[0].date)
@@ -586,6 +633,7 @@ def render_pages(
     edition: str = "staff",
     schemas: SchemaSet | None = None,
     site_url: str | None = None,
+    print_page: bool | None = None,
 ) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
 
@@ -593,7 +641,7 @@ def render_pages(
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
     """
-    return Renderer(view(handbook, edition), edition, schemas, site_url).render()
+    return Renderer(view(handbook, edition), edition, schemas, site_url, print_page).render()
 
 
 def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
@@ -601,11 +649,14 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
     links = Linker(handbook)
     items: list[Any] = [{"首页": "index.md"}]
     for section in handbook.sections:
-        members = [
-            {plain_title(p.title): links.policy(p.id)} for p in handbook.in_section(section.id)
-        ]
+        policies = handbook.in_section(section.id)
+        # Every page carries its section's navigation: past a few dozen entries that grows with
+        # the square of the handbook, so a big section lists its policies on its index page only.
+        listed = policies if len(policies) <= NAV_LIMIT else []
+        members = [{plain_title(p.title): links.policy(p.id)} for p in listed]
         items.append({plain_title(section.title): [f"{section.id}/index.md", *members]})
-    roles = [{plain_title(r.name): links.role(r.id)} for r in handbook.organisation.roles]
+    people = handbook.organisation.roles if len(handbook.organisation.roles) <= NAV_LIMIT else ()
+    roles = [{plain_title(r.name): links.role(r.id)} for r in people]
     if edition == "staff":
         items.append({"角色": ["roles/index.md", {"职责矩阵": "roles/matrix.md"}, *roles]})
         by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duties.FREQUENCIES]

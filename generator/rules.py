@@ -103,6 +103,7 @@ class Index:
 
     ids: dict[str, dict[str, Place] | None] = field(default_factory=dict)
     groups_of: dict[str, set[str]] = field(default_factory=dict)  # department -> group ids
+    folded: dict[str, dict[str, str]] = field(default_factory=dict)  # casefolded id -> id
 
 
 class Rules:
@@ -143,7 +144,7 @@ class Rules:
                 f"{NOUNS[namespace]} id {ident} 是 Windows 的保留设备名,用它作文件名在 Windows 上无法"
                 "检出或打开。请换一个 id,例如加上前缀或后缀。",
             )
-        folded = {k.casefold(): k for k in table}
+        folded = index.folded.setdefault(namespace, {})
         clash = ident if ident in table else folded.get(ident.casefold())
         if clash is not None:
             first = table[clash]
@@ -158,6 +159,7 @@ class Rules:
             )
             return
         table[ident] = Place(doc, path)
+        folded[ident.casefold()] = ident
 
     def check_refs(self, index: Index, refs: Iterable[Ref]) -> None:
         """Report every reference whose target is not defined."""
@@ -373,7 +375,7 @@ class Rules:
         """Warn about vague terms in rule text that no number, deadline or role pins down."""
         chosen = handbook.settings.vague_terms
         terms = lint.DEFAULT_TERMS if chosen is None else tuple((v.term, v.suggest) for v in chosen)
-        names = [r.name for r in handbook.organisation.roles]
+        names = tuple(r.name for r in handbook.organisation.roles if r.name)
         for policy in handbook.policies:
             doc = docs[policy.id]
             for found in lint.find(doc.data, terms, names):

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
@@ -28,10 +29,15 @@ class SchemaSet:
     schemas: dict[str, dict[str, Any]]
     validators: dict[str, Draft202012Validator]
     registry: Registry
+    fast: dict[str, Any]  # compiled jsonschema-rs validators: the quick yes/no of the happy path
 
     def validator(self, kind: str) -> Draft202012Validator:
         """Return the validator for a document kind (a section kind or handbook/roles/glossary)."""
         return self.validators[kind]
+
+    def is_valid(self, kind: str, data: Any) -> bool:
+        """Say quickly whether data is valid (jsonschema-rs, about 100 times faster than jsonschema)."""
+        return bool(self.fast[kind].is_valid(data))
 
 
 def load_schemas(directory: Path) -> SchemaSet:
@@ -69,4 +75,18 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
             registry=registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
-    return SchemaSet(directory, schemas, validators, registry)
+    compiled = jsonschema_rs.Registry(
+        [(f"{name}.schema.json", schema) for name, schema in schemas.items()]
+    )
+    fast = {}
+    for kind in KINDS:
+        try:
+            fast[kind] = jsonschema_rs.Draft202012Validator(
+                schemas[kind],
+                registry=compiled,
+                validate_formats=True,
+                base_uri=f"{kind}.schema.json",
+            )
+        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+            raise SetupError(f"schema {kind}.schema.json 无法编译:{exc}") from None
+    return SchemaSet(directory, schemas, validators, registry, fast)

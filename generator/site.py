@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from .edition import EDITIONS
@@ -16,7 +17,7 @@ class BuildFailed(HandbookError):
     """Raised by build_site when MkDocs stops (the reasons were logged); the old site is kept."""
 
 
-def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> None:
+def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> dict[str, float]:
     """Run a strict MkDocs build of one edition and replace `site_dir` with the result, atomically.
 
     Nothing is written to `site_dir` until the whole build has succeeded: a failed build leaves
@@ -36,10 +37,16 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=True)
         config.plugins.on_startup(command="build", dirty=False)
+        started = time.perf_counter()
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
+        plugin = config.plugins.get("handbook")
+        timings = dict(getattr(plugin, "timings", {}))
+        timings["total"] = time.perf_counter() - started
+        ours = sum(v for k, v in timings.items() if k != "total")
+        timings["mkdocs"] = timings["total"] - ours
     except (Abort, ConfigurationError, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"站点没有生成,{site_dir.name}/ 保持原样:{exc}") from None
@@ -52,6 +59,7 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
         else:
             os.environ["HANDBOOK_EDITION"] = previous
     _swap(staging, site_dir)
+    return timings
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

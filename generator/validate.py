@@ -44,6 +44,8 @@ def _type_name(value: Any) -> str:
 
 def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Diagnostic]:
     """Validate one document against its kind's schema; return every problem, located."""
+    if schemas.is_valid(kind, doc.data):
+        return []  # the happy path: jsonschema's detailed walk is paid only when something is wrong
     validator = schemas.validator(kind)
     out: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):

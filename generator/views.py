@@ -201,17 +201,15 @@ def org_tree(handbook: Handbook) -> list[OrgDepartment]:
     return tree
 
 
-def cited_by(handbook: Handbook, policy_id: str) -> list[Policy]:
-    """Return the policies that relate to, link to, or are satisfied by the given policy."""
-    out = []
+def citations(handbook: Handbook) -> dict[str, list[Policy]]:
+    """Map each policy id to the policies that relate to, link to, or are satisfied by it."""
+    cited: dict[str, list[Policy]] = defaultdict(list)
     for policy in handbook.policies:
-        if policy.id == policy_id:
-            continue
         linked = {m.group(2) for m in _LINK.finditer(policy.body) if m.group(1) == "policy"}
         satisfied = {pid for o in policy.obligations for pid in o.satisfied_by}
-        if policy_id in policy.related or policy_id in linked or policy_id in satisfied:
-            out.append(policy)
-    return out
+        for target in sorted((set(policy.related) | linked | satisfied) - {policy.id}):
+            cited[target].append(policy)
+    return cited
 
 
 __all__ = ["FREQUENCY_ORDER"]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCHEMAS
+from conftest import FIXTURES, REPO, SCHEMAS
 from jsonschema import Draft202012Validator
 
-from generator.schemas import KINDS, SECTION_KINDS, load_schemas
+from generator.loader import read_document
+from generator.schemas import KINDS, ROOT_FILES, SECTION_KINDS, load_schemas
 from generator.validate import field_index
 
 FILES = sorted(SCHEMAS.glob("*.schema.json"))
@@ -141,3 +143,56 @@ def test_the_reference_page_is_in_the_staff_site() -> None:
     assert "reference.md" not in {
         p.path for p in render_pages(result.handbook, "client", result.schemas)
     }
+
+
+def _documents() -> list[tuple[str, Path, Any]]:
+    """Every YAML document of the example handbook, the fixtures and the bad-input corpus, with its kind."""
+    found = []
+    for path in sorted([*(REPO / "policies").rglob("*.yaml"), *FIXTURES.rglob("*.yaml")]):
+        kind = ROOT_FILES.get(path.name) or (
+            path.parent.name if path.parent.name in SECTION_KINDS else None
+        )
+        if kind is None:
+            continue
+        doc, _ = read_document(path)
+        if doc.data is not None:
+            found.append((kind, path, doc.data))
+    return found
+
+
+def _mutations(data: Any) -> list[Any]:
+    """Small defects of a valid document: each key dropped, each value given a wrong type or shape."""
+    if not isinstance(data, dict):
+        return []
+    out = []
+    for key, value in data.items():
+        out.append({k: v for k, v in data.items() if k != key})
+        for wrong in (None, 7, 1.5, True, "", "x" * 5000, [], {}, ["x"], {"x": 1}):
+            if wrong != value:
+                out.append({**data, key: wrong})
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for inner in _mutations(value[0]):
+                out.append({**data, key: [inner, *value[1:]]})
+    out.append({**data, "unknown_key": 1})
+    return out
+
+
+def test_the_fast_validator_agrees_with_jsonschema_everywhere() -> None:
+    """jsonschema-rs says yes/no on the happy path; jsonschema explains failures. They must agree:
+    on every document of the corpus and on thousands of mutated copies (a seeded sample)."""
+    schemas = load_schemas(SCHEMAS)
+    documents = _documents()
+    assert len(documents) >= 120
+    checked = 0
+    failing = []
+    for kind, path, data in documents:
+        mutations = _mutations(data)
+        sample = random.Random(str(path)).sample(mutations, min(40, len(mutations)))
+        for candidate in [data, *sample]:
+            fast = schemas.is_valid(kind, candidate)
+            slow = not any(True for _ in schemas.validator(kind).iter_errors(candidate))
+            checked += 1
+            if fast != slow:
+                failing.append(f"{path.relative_to(REPO)} ({kind}): fast={fast} jsonschema={slow}")
+    assert checked >= 5000
+    assert not failing, "\n".join(failing[:20])

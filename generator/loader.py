@@ -108,11 +108,18 @@ def _first_indent(lines: list[str], start: int) -> int:
 def read_document(path: Path, display: Path | None = None) -> tuple[Document, list[Diagnostic]]:
     """Read and parse one YAML file; problems come back as diagnostics, never as exceptions."""
     shown = display or path
-    doc = Document(path=shown, text="")
+    raw, problems = read_bytes(path, shown)
+    if raw is None:
+        return Document(path=shown, text=""), problems
+    return document_from_bytes(raw, shown)
+
+
+def read_bytes(path: Path, shown: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """Read a file's bytes, refusing one too large to be a policy (checked before reading)."""
     try:
-        size = path.stat().st_size  # checked before reading: a huge file is never parsed
+        size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return doc, [
+            return None, [
                 _diag(
                     shown,
                     1,
@@ -121,9 +128,14 @@ def read_document(path: Path, display: Path | None = None) -> tuple[Document, li
                     f"文件有 {size:,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。请把内容拆成几条政策。",
                 )
             ]
-        raw = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
-        return doc, [_diag(shown, 1, 1, "unreadable-file", f"无法读取文件:{exc.strerror}。")]
+        return None, [_diag(shown, 1, 1, "unreadable-file", f"无法读取文件:{exc.strerror}。")]
+
+
+def document_from_bytes(raw: bytes, shown: Path) -> tuple[Document, list[Diagnostic]]:
+    """Decode and parse the bytes of one YAML file, shown to people as `shown`."""
+    doc = Document(path=shown, text="")
     text, problem = _decode(raw, shown)
     if problem:
         return doc, [problem]

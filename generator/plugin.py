@@ -18,7 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
@@ -26,7 +26,15 @@ from . import terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
-from .render import Page, last_change, nav, plain_title, render_pages
+from .render import (
+    SEARCH_FULL_LIMIT,
+    Page,
+    effective_search_depth,
+    last_change,
+    nav,
+    plain_title,
+    render_pages,
+)
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -40,6 +48,9 @@ class HandbookConfig(Config):
     schemas = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
     edition = c.Choice(("staff", "client", "public"), default="staff")
+    # full: every word of every policy is searchable; summary: titles, summaries and facts only;
+    # auto: full up to render.SEARCH_FULL_LIMIT policies in force, summary beyond.
+    search_depth = c.Choice(("auto", "full", "summary"), default="auto")
 
 
 class _GeneratedFile(File):
@@ -66,6 +77,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rebuild_all = True
         self.updated: dict[str, Any] = {}
         self.glossary_words: list[tuple[str, str, str]] = []
+        self.theme_env: tuple[tuple, Any] | None = None
         self.timings: dict[
             str, float
         ] = {}  # seconds per stage of ours, for `handbook build --timings`
@@ -102,10 +114,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.glossary_words = terms.words(self.handbook.glossary)
             started = time.perf_counter()
             printing = {"1": True, "0": False}.get(os.environ.get("HANDBOOK_PRINT", ""))
+            if printing is None and self.serving:
+                printing = False  # the print page repeats every policy: too slow to redo per edit
             self.pages = render_pages(
-                result.handbook, edition, result.schemas, config.site_url, printing
+                result.handbook,
+                edition,
+                result.schemas,
+                config.site_url,
+                printing,
+                self.config.search_depth,
             )
             self.timings = {**result.timings, "render": time.perf_counter() - started}
+            depth = self.config.search_depth
+            if depth == "auto" and effective_search_depth(self.handbook, depth) == "summary":
+                log.info(
+                    "生效政策超过 %d 条:搜索只收录每条政策的标题、摘要和基本信息"
+                    "(读者的浏览器打开页面时要建立搜索索引)。要全文搜索,在 mkdocs.yml 的 "
+                    "handbook 插件下设 search_depth: full。",
+                    SEARCH_FULL_LIMIT,
+                )
             if edition != "staff":
                 # Clients and the public see neither the repository nor "edit this page".
                 config.repo_url = config.repo_name = config.edit_uri = None
@@ -128,6 +155,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self._segment_terms(config)
         return config
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """While serving, keep one theme environment: its compiled templates outlive a rebuild."""
+        if not self.serving:
+            return env
+        key = (tuple(config.theme.dirs), str(config.theme.locale))
+        if self.theme_env is not None and self.theme_env[0] == key:
+            return self.theme_env[1]
+        env.auto_reload = True  # a template edited meanwhile is still read afresh
+        self.theme_env = (key, env)
+        return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir).resolve()
@@ -168,9 +206,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.nav = [*menu, *extra]
         return files
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         patch_search_worker(site)
+        compact_search_index(site)
         for where, text in unsegmented(site)[:5]:
             log.error(
                 "搜索索引中 %s 的中文没有分词,搜索将找不到句中的词:“%s…”(jieba 是否已安装?)",
@@ -180,6 +220,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         html = label_checkboxes(html)
+        search = page.meta.get("search")
+        if isinstance(search, dict) and search.get("sections") is False:
+            html = summary_only(html)
         # Generated pages show a term's definition on hover (Material's content.tooltips).
         if (
             page.file.generated_by is None
@@ -271,6 +314,25 @@ def patch_search_worker(site: Path) -> None:
             )
             continue
         worker.write_text(code.replace(_SEGMENT_BUGGY, _SEGMENT_FIXED), encoding="utf-8")
+
+
+_SUBHEADING = re.compile(r"<h([2-6])(?=[\s>])")
+
+
+def summary_only(html: str) -> str:
+    """Leave every section after a page's opening out of search (front matter sections: false)."""
+    return _SUBHEADING.sub(r"<h\1 data-search-exclude", html)
+
+
+def compact_search_index(site: Path) -> None:
+    """Rewrite the search index with Chinese as UTF-8 rather than \\u escapes: half the bytes."""
+    index = site / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    index.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str), encoding="utf-8"
+    )
 
 
 _LONG_HAN = re.compile(r"[\u4e00-\u9fff]{13,}")  # jieba's words are far shorter than 13 characters

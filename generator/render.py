@@ -36,6 +36,15 @@ NAV_LIMIT = 60  # a section (or the roles) with more entries than this is not ex
 # Past this many policies the print pages are made per section, and only when asked for
 # (HANDBOOK_PRINT=1, which `make pdf` sets): they repeat every policy and cost a fifth of a build.
 PRINT_LIMIT = 300
+# What search indexes of a page (front matter). Pages that gather what policies say (role duties,
+# the duty lists, checklists, the tables of a section) would repeat each policy's text several
+# times over: in the results and in the index every reader downloads. SEARCH_SUMMARY keeps a page's
+# opening (title, summary, facts table) and drops its later sections (plugin.py marks them).
+SEARCH_NONE = "search:\n  exclude: true\n"
+SEARCH_SUMMARY = "search:\n  sections: false\n"
+# The reader's browser builds the search index on every visit, at about 4 µs per indexed word: past
+# this many policies in force, "auto" indexes only each policy's opening (see README, Performance).
+SEARCH_FULL_LIMIT = 300
 UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
 
 
@@ -165,20 +174,7 @@ def _relpath(path: str, start: str) -> str:
 class Linker:
     """Where each policy, role, checklist and term lives, and relative links between pages."""
 
-    def __init__(
-        self,
-        handbook: Handbook,
-        edition: str = "staff",
-        schemas: SchemaSet | None = None,
-        site_url: str | None = None,
-        print_page: bool | None = None,
-    ) -> None:
-        self.handbook = handbook
-        self.edition = edition
-        self.schemas = schemas
-        self.site_url = site_url
-        self.print_page = print_page  # None: only for handbooks small enough to print by default
-
+    def __init__(self, handbook: Handbook) -> None:
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
             part.id: f"{self.policies[p.id]}#{part.id}"
@@ -245,8 +241,13 @@ class Linker:
 # --- environment --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def environment() -> Environment:
-    """Build the Jinja environment: package templates, strict undefined, escaping by default."""
+    """The Jinja environment: package templates, strict undefined, escaping by default.
+
+    Built once per process, so `mkdocs serve` rebuilds reuse the compiled templates (Jinja still
+    reloads a template whose file changed).
+    """
     env = Environment(
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
@@ -287,12 +288,16 @@ class Renderer:
         schemas: SchemaSet | None = None,
         site_url: str | None = None,
         print_page: bool | None = None,
+        search_depth: str = "auto",
     ) -> None:
         self.handbook = handbook
         self.edition = edition
         self.schemas = schemas
         self.site_url = site_url
         self.print_page = print_page  # None: only for handbooks small enough to print by default
+        # Front matter for pages searched in full unless the handbook is searched by summary.
+        depth = effective_search_depth(handbook, search_depth)
+        self.summary_only = SEARCH_SUMMARY if depth == "summary" else ""
 
         self.links = Linker(handbook)
         self.env = environment()
@@ -314,6 +319,8 @@ class Renderer:
         meta: str = "",
         **context: Any,
     ) -> Page:
+        """Render one page; `meta` adds front matter lines (e.g. SEARCH_NONE or SEARCH_SUMMARY)."""
+
         def link(kind: str, ident: str, label: object | None = None) -> Md:
             target = getattr(self.links, kind)(ident)
             shown = label if label is not None else self.label(kind, ident)
@@ -383,6 +390,7 @@ class Renderer:
                     f"{section.id}/index.md",
                     settings,
                     section.title,
+                    meta=self.summary_only,  # quick-reference tables stay searchable in full mode
                     section=section,
                     members=hb.in_section(section.id),
                 )
@@ -407,6 +415,7 @@ class Renderer:
                     self.links.checklist(checklist.id),
                     source,
                     checklist.title,
+                    meta=SEARCH_SUMMARY,
                     checklist=checklist,
                     groups=[g for _, gs in duties.grouped(mine) for g in gs],
                 )
@@ -423,6 +432,7 @@ class Renderer:
                     f"duties/{freq}.md",
                     None,
                     duties.HEADINGS[freq],
+                    meta=SEARCH_NONE,
                     heading=f"{duties.HEADINGS[freq]}要做的事",
                     frequency=freq,
                     groups=groups,
@@ -435,6 +445,7 @@ class Renderer:
                 "checklists/index.md",
                 None,
                 "检查清单",
+                meta=SEARCH_NONE,
                 groups=views.checklists_by_frequency(hb),
             )
         )
@@ -449,6 +460,7 @@ class Renderer:
                     self.links.role(role.id),
                     roles_file,
                     role.name,
+                    meta=SEARCH_SUMMARY,
                     role=role,
                     duties=views.role_duties(hb, role.id),
                     schedule=duties.grouped(mine),
@@ -466,6 +478,7 @@ class Renderer:
                     "roles/matrix.md",
                     None,
                     "职责矩阵",
+                    meta=SEARCH_NONE,
                     table=table,
                     columns=[r for r in hb.organisation.roles if r.id in named],
                 )
@@ -508,7 +521,12 @@ class Renderer:
                 ).append(policy)
             pages.append(
                 self.page(
-                    "reviews.md.jinja", "reviews.md", None, "复审日历", months=list(months.items())
+                    "reviews.md.jinja",
+                    "reviews.md",
+                    None,
+                    "复审日历",
+                    meta=SEARCH_NONE,
+                    months=list(months.items()),
                 )
             )
         newest = last_change(hb)
@@ -549,7 +567,7 @@ class Renderer:
                     path,
                     None,
                     f"{heading}(打印版)",
-                    meta="search:\n  exclude: true\n",
+                    meta=SEARCH_NONE,
                     parts=parts,
                     updated=last_change(self.handbook),
                     heading=heading,
@@ -581,6 +599,7 @@ class Renderer:
             path,
             policy.source,
             policy.title,
+            meta=self.summary_only,
             policy=policy,
             section=next(s for s in self.handbook.sections if s.id == policy.section),
             cited_by=self.citations.get(policy.id, []),
@@ -628,20 +647,33 @@ def last_change(handbook: Handbook) -> dt.date:
     return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
 
 
+def effective_search_depth(handbook: Handbook, requested: str) -> str:
+    """Resolve "auto" to "full" or "summary" by the number of policies in force."""
+    if requested != "auto":
+        return requested
+    live = sum(1 for p in handbook.policies if p.status != "retired")
+    return "full" if live <= SEARCH_FULL_LIMIT else "summary"
+
+
 def render_pages(
     handbook: Handbook,
     edition: str = "staff",
     schemas: SchemaSet | None = None,
     site_url: str | None = None,
     print_page: bool | None = None,
+    search_depth: str = "auto",
 ) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
 
     The same input gives the same bytes, whatever the day (review status is worked out in the
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
+    `search_depth` is "full" (whole policies searchable), "summary" (titles, summaries and facts
+    only) or "auto" (full up to SEARCH_FULL_LIMIT policies in force).
     """
-    return Renderer(view(handbook, edition), edition, schemas, site_url, print_page).render()
+    return Renderer(
+        view(handbook, edition), edition, schemas, site_url, print_page, search_depth
+    ).render()
 
 
 def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:

@@ -85,6 +85,8 @@ def _mark_text(text: str, stack: list[str], glossary_words: list, done: set[str]
         if ident in done:
             continue
         escaped = html.escape(word, quote=False)
+        if escaped not in text:  # the common case, far cheaper than the search below
+            continue
         boundary = r"(?<![A-Za-z0-9])" if escaped[:1].isascii() else ""
         after = r"(?![A-Za-z0-9])" if escaped[-1:].isascii() else ""
         match = re.search(boundary + re.escape(escaped) + after, text)

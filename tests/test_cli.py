@@ -166,3 +166,12 @@ def test_console_script_is_installed() -> None:
     assert scripts.get("handbook") == "generator.cli:main"
     plugins = {e.name: e.value for e in entry_points(group="mkdocs.plugins")}
     assert plugins.get("handbook") == "generator.plugin:HandbookPlugin"
+
+
+def test_validate_timings_name_every_stage(tmp_path: Path, run_cli) -> None:
+    make_handbook(tmp_path, schemas=True)
+    run = run_cli("validate", "--timings", *ARGS, cwd=tmp_path)
+    assert run.code == 0, run.err
+    stages = json.loads(run.err.strip().splitlines()[-1])
+    assert set(stages) == {"load", "schema", "model", "rules"}
+    assert all(seconds >= 0 for seconds in stages.values())

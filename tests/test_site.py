@@ -74,6 +74,29 @@ def test_search_index_segments_chinese(example_site: Path) -> None:
     assert any("断货" in text.split("\u200b") for text in texts)
 
 
+def test_search_index_holds_each_text_once(example_site: Path) -> None:
+    """Pages that gather what policies say are searched by their opening only, or not at all."""
+    raw = (example_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    # Compact: Chinese as UTF-8, not \u escapes (half the bytes).
+    assert "\\u5" not in raw and "\\u200b\\u" not in raw
+    docs = json.loads(raw)["docs"]
+    where = [d["location"] for d in docs]
+    titles = [d["title"].replace("\u200b", "") for d in docs]
+    assert not [w for w in where if w.startswith(("duties/", "reviews/", "roles/matrix/"))]
+    assert "checklists/" not in where  # the list of checklists
+    roles = [w for w in where if w.startswith("roles/") and w.split("#")[0] != "roles/"]
+    assert roles and all("#" not in w for w in roles)  # a role page's opening only
+    assert {"相关政策", "引用本政策的政策", "术语"}.isdisjoint(titles)
+    texts = "".join(d["text"] for d in docs).replace("\u200b", "")
+    assert "源文件" not in texts and "复审已逾期" not in texts and "用到本术语的政策" not in texts
+    assert "勾选只保存在这台设备" not in texts
+    # Still searched: each policy's own sections, checklists on their policy, quick references.
+    assert "检查清单" in titles and any(t.startswith("速查") for t in titles)
+    checklist_pages = [d for d in docs if d["location"].startswith("checklists/")]
+    assert checklist_pages and all("- [ ]" not in d["text"] for d in checklist_pages)
+    assert all("<li>" not in d["text"] for d in checklist_pages)  # items live on the policy page
+
+
 def test_builds_are_byte_identical_whatever_the_day(example_site: Path, tmp_path: Path) -> None:
     # Review status is computed in the browser and dates come from the content, so a build on
     # another day (HANDBOOK_TODAY) of the same commit gives the same bytes, sitemap included.
@@ -165,3 +188,19 @@ def test_build_command_replaces_the_site_only_on_success(tmp_path: Path, run_cli
     }
     assert after == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []  # no staging left
+
+
+def test_search_depth_summary_indexes_each_policy_opening_only(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "  - handbook:"
+    assert marker in config
+    (root / "mkdocs.yml").write_text(
+        config.replace(marker, f"{marker}\n      search_depth: summary", 1), encoding="utf-8"
+    )
+    run = build(root, root / "site")
+    assert run.returncode == 0, run.stderr
+    docs = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    policies = [d["location"] for d in docs if d["location"].startswith("workflow/flow/")]
+    assert policies == ["workflow/flow/"]
+    assert "开店巡检" not in "".join(d["text"].replace("\u200b", "") for d in docs)

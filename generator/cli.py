@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .edition import EDITIONS
@@ -16,6 +20,22 @@ from .handbook import load_handbook
 from .report import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def run() -> NoReturn:
+    """The `handbook` command: run main() and leave without tearing the heap down.
+
+    A big handbook is millions of small objects; freeing them one by one at exit took seconds
+    (3 s of 17 s validating 10,000 policies) and achieves nothing once the output is written.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # output piped into a command that already quit
+        pass
+    logging.shutdown()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -246,6 +266,7 @@ def _validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         scope.append(resolved)
     result = load_handbook(args.policies, args.schemas, args.today)
+    gc.freeze()  # the model lives until exit: spare it the collector's full passes (~1 s at 10k)
     diagnostics = result.diagnostics
     files = result.files
     if scope:

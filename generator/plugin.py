@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -125,6 +126,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.config.search_depth,
             )
             self.timings = {**result.timings, "render": time.perf_counter() - started}
+            if not self.serving:
+                gc.freeze()  # the model outlives the build: keep it out of the collector's scans
             depth = self.config.search_depth
             if depth == "auto" and effective_search_depth(self.handbook, depth) == "summary":
                 log.info(

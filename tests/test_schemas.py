@@ -196,3 +196,18 @@ def test_the_fast_validator_agrees_with_jsonschema_everywhere() -> None:
                 failing.append(f"{path.relative_to(REPO)} ({kind}): fast={fast} jsonschema={slow}")
     assert checked >= 5000
     assert not failing, "\n".join(failing[:20])
+
+
+@pytest.mark.parametrize("broken", [{"type": 5}, {"type": "object", "minProperties": -1}])
+def test_a_schema_that_breaks_the_meta_schema_is_refused_by_name(
+    tmp_path: Path, broken: dict
+) -> None:
+    import shutil
+
+    from generator.errors import SetupError
+
+    folder = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, folder)
+    (folder / "crisis.schema.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(SetupError, match="crisis.schema.json 本身无效"):
+        load_schemas(folder)

@@ -88,6 +88,12 @@ def timed(command: list[str], cwd: Path, timeout: int = 7200) -> Run:
     return Run(wall, rss, proc.returncode, proc.stdout, "\n".join(lines[:-1]))
 
 
+def median_of(command: list[str], cwd: Path, runs: int = 3) -> Run:
+    """The run with the median wall time of several: this machine's timings wander by ±20%."""
+    done = sorted((timed(command, cwd) for _ in range(runs)), key=lambda r: r.wall)
+    return done[len(done) // 2]
+
+
 def check_jsonschema(project: Path) -> float:
     """check-jsonschema on the same files, one run per schema kind (it takes one schema a run)."""
     total = 0.0
@@ -126,9 +132,11 @@ def first_search(site: Path) -> float | None:
 
 def bench(size: int, work: Path, browser: bool) -> Row:
     project = generate(work / str(size), size)
-    bare = timed([sys.executable, "-c", BARE], project)
+    bare = median_of([sys.executable, "-c", BARE], project)
     cjs = check_jsonschema(project)
-    validate = timed([str(BIN / "handbook"), "validate", "--format", "json", "--timings"], project)
+    validate = median_of(
+        [str(BIN / "handbook"), "validate", "--format", "json", "--timings"], project
+    )
     build = timed([str(BIN / "handbook"), "build", "--timings"], project)
     stages = json.loads(build.err.strip().splitlines()[-1]) if build.code == 0 else {}
     site = project / "site"
@@ -243,7 +251,8 @@ def table(rows: list[Row], serve: list[float]) -> str:
         f"Machine: {machine()}. Produced by `make bench` ({time.strftime('%Y-%m-%d')}); synthetic",
         "handbooks from `tests/bench/synth.py` (six sections, checklists, KPIs, playbooks, obligations,",
         "cross-references; ~2.9 KB per policy file, the example handbook's are ~6 KB). Times are whole",
-        "processes (wall seconds), memory is peak RSS (GNU time).",
+        "processes (wall seconds; parse and validate: the median of three runs), memory is peak RSS",
+        "(GNU time).",
         "",
         "## Validation",
         "",

@@ -34,8 +34,10 @@ def wrap(text: str, width: float, size: float = FONT) -> list[str]:
     """Break text into lines no wider than `width`, preferring breaks after spaces and punctuation."""
     lines: list[str] = []
     current = ""
+    drawn = 0.0  # text_width(current), kept as it grows: summing afresh per character is quadratic
     for ch in " ".join(text.split()):
-        if current and text_width(current + ch, size) > width:
+        step = text_width(ch, size)
+        if current and drawn + step > width:
             cut = max(
                 current.rfind(" "), current.rfind(","), current.rfind("、"), current.rfind(";")
             )
@@ -45,7 +47,9 @@ def wrap(text: str, width: float, size: float = FONT) -> list[str]:
             else:
                 lines.append(current)
                 current = ""
+            drawn = text_width(current, size)
         current += ch
+        drawn += step
     if current:
         lines.append(current)
     return lines or [""]

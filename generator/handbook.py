@@ -96,9 +96,18 @@ def _cwd() -> Path:
 
 
 def load_handbook(
-    policies: Path, schemas_dir: Path | None = None, today: dt.date | None = None
+    policies: Path,
+    schemas_dir: Path | None = None,
+    today: dt.date | None = None,
+    *,
+    cache: bool = False,
 ) -> Result:
-    """Load, validate and model the handbook under `policies`; never raise on bad content."""
+    """Load, validate and model the handbook under `policies`; never raise on bad content.
+
+    With `cache`, parsed and schema-checked files are kept for the next call (the live preview
+    loads the same handbook again after every edit); one-off runs leave it off and keep no
+    document alive longer than they need it.
+    """
     policies = Path(policies)
     if not policies.is_dir():
         raise SetupError(
@@ -111,15 +120,16 @@ def load_handbook(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(policies, schemas, today or today_from_env()).run()
+        return _Loader(policies, schemas, today or today_from_env(), cache).run()
     finally:
         if collecting:
             gc.enable()
 
 
 class _Loader:
-    def __init__(self, root: Path, schemas: SchemaSet, today: dt.date) -> None:
+    def __init__(self, root: Path, schemas: SchemaSet, today: dt.date, cache: bool) -> None:
         self.root = root
+        self.cache = cache
         self.repo = root.resolve().parent
         self.repo_abs = os.path.dirname(os.path.abspath(root))
         self.schemas = schemas
@@ -201,15 +211,17 @@ class _Loader:
             return doc
         digest = hashlib.blake2b(raw, digest_size=16).digest()
         key = (os.path.abspath(path), str(shown), digest, kind, id(self.schemas))
-        cached = _CACHE.get(key)
+        cached = _CACHE.get(key) if self.cache else None
         if cached is None:
             doc, problems = document_from_bytes(raw, shown)
             started = time.perf_counter()
             found = schema_diagnostics(doc, kind, self.schemas) if doc.data is not None else []
             self.schema_seconds += time.perf_counter() - started
-            if len(_CACHE) > 50_000:
-                _CACHE.clear()
-            cached = _CACHE[key] = (doc, problems, found)
+            cached = (doc, problems, found)
+            if self.cache:
+                if len(_CACHE) > 50_000:
+                    _CACHE.clear()
+                _CACHE[key] = cached
         doc, problems, found = cached
         self.documents.append(doc)
         self.diagnostics.extend(problems)

@@ -92,7 +92,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         policies = root / self.config.policies
         schemas = root / self.config.schemas if self.config.schemas else None
         try:
-            result = load_handbook(policies, schemas, today_from_env())
+            result = load_handbook(policies, schemas, today_from_env(), cache=self.serving)
         except HandbookError as exc:
             raise PluginError(str(exc)) from None
         for d in result.diagnostics:
@@ -113,6 +113,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             edition = self.config.edition
             self.handbook = view(result.handbook, edition)
             self.glossary_words = terms.words(self.handbook.glossary)
+            if not self.serving:
+                gc.freeze()  # the model outlives the build: keep it out of the collector's scans
             started = time.perf_counter()
             printing = {"1": True, "0": False}.get(os.environ.get("HANDBOOK_PRINT", ""))
             if printing is None and self.serving:
@@ -127,7 +129,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
             self.timings = {**result.timings, "render": time.perf_counter() - started}
             if not self.serving:
-                gc.freeze()  # the model outlives the build: keep it out of the collector's scans
+                gc.freeze()  # and so do the pages
             depth = self.config.search_depth
             if depth == "auto" and effective_search_depth(self.handbook, depth) == "summary":
                 log.info(
@@ -207,6 +209,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             made = {p.path for p in self.pages}
             extra = sorted(f.src_uri for f in files.documentation_pages() if f.src_uri not in made)
             config.nav = [*menu, *extra]
+        if not self.serving:
+            self.pages = []  # the files hold the Markdown now; a build never renders twice
         return files
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -222,6 +226,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        if not self.serving:
+            # The Markdown is converted: let it go (see on_post_page). An empty string, not None:
+            # MkDocs reads a page without Markdown as not yet loaded and drops its title.
+            page.markdown = ""
+            if page.file.generated_by is not None:
+                page.file.content_string = ""
         html = label_checkboxes(html)
         search = page.meta.get("search")
         if isinstance(search, dict) and search.get("sections") is False:
@@ -234,6 +244,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         ):
             return html
         return terms.mark(html, self.glossary_words)
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """In a build, let go of a written page's HTML.
+
+        MkDocs keeps every page's Markdown and HTML until the build ends; at 10,000 policies
+        that is hundreds of MB. What is still needed later (anchors for link checks, titles and
+        URLs for the navigation, the search index) lives elsewhere. A preview keeps everything:
+        it rebuilds from it.
+        """
+        if not self.serving:
+            page.content = ""
+        return output
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
         updated = self.updated.get(page.file.src_uri)

@@ -76,11 +76,24 @@ _LINE_START = re.compile(r"^(\s*)(?:([-+#>])(?=\s|$)|(\d+)([.)])(?=\s|$))", re.M
 _SETEXT = re.compile(r"^(\s*)([-=])(?=[-=]*\s*$)", re.MULTILINE)
 
 
+# Anything the escapes below would change; most handbook text has none of it.
+_NEEDS_ESCAPE = re.compile(r"[&<>\\`*_\[\]{}|~]|^\s*(?:[-+#>=]|\d+[.)])", re.MULTILINE)
+
+
 def do_text(value: object) -> Md:
     """Escape plain text so it shows as written: no HTML, no Markdown structure."""
     if isinstance(value, Markup):
         return Md(value)
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _escaped(str(value))
+
+
+@lru_cache(maxsize=16384)
+def _escaped(text: str) -> Md:
+    return Md(text) if not _NEEDS_ESCAPE.search(text) else _escape_all(text)
+
+
+def _escape_all(text: str) -> Md:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIALS.sub(r"\\\1", text)
     text = _LINE_START.sub(_escape_line_start, text)
     text = _SETEXT.sub(lambda m: m.group(1) + ("&#45;" if m.group(2) == "-" else "&#61;"), text)
@@ -168,7 +181,14 @@ def tidy(markdown: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _relpath(path: str, start: str) -> str:
-    return posixpath.relpath(path, start)
+    """posixpath.relpath for two paths below the docs root, without its getcwd per call."""
+    to = [p for p in path.split("/") if p and p != "."]
+    base = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    parts = [".."] * (len(base) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 class Linker:

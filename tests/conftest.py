@@ -135,15 +135,16 @@ FLAGS = [
 
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a built site on a free local port from a separate process (as a static host would)."""
+def serve(directory: Path, port: int = 0) -> Iterator[str]:
+    """Serve a built site on a local port (a free one by default) from a separate process, as a
+    static host would."""
     server = subprocess.Popen(
         [
             sys.executable,
             "-u",
             "-m",
             "http.server",
-            "0",
+            str(port),
             "--bind",
             "127.0.0.1",
             "--directory",

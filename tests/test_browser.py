@@ -6,12 +6,14 @@ import csv
 import datetime as dt
 import io
 import shutil
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXTURES, REPO, SCHEMAS, build, foreign, search, serve
+from conftest import BUILD_ENV, FIXTURES, MKDOCS, REPO, SCHEMAS, build, foreign, search, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -291,3 +293,68 @@ def test_an_old_policy_url_redirects(page, site_url: str) -> None:
     page.goto(site_url + "/workflow/store-daily-routine/")
     page.wait_for_url("**/workflow/daily-store-operations/")
     assert page.locator("h1").inner_text().startswith("店铺日常运营流程")
+
+
+def test_instant_navigation_keeps_search_ticks_and_review_marks_working(
+    browser, tmp_path: Path
+) -> None:
+    """The README recommends navigation.instant for big handbooks (the search index is built
+    once per visit, not once per page): the site's own scripts must follow its page swaps."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    changed = f"site_url: http://127.0.0.1:{port}/\n" + config.replace(
+        "    - navigation.prune", "    - navigation.instant\n    - navigation.prune", 1
+    )
+    assert "navigation.instant" in changed
+    (tmp_path / "mkdocs-instant.yml").write_text(changed, encoding="utf-8")
+    for name in ("policies", "schemas", "docs"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    run = subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", "mkdocs-instant.yml", "--site-dir", "site"],
+        cwd=tmp_path,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    with serve(tmp_path / "site", port) as url:
+        page = browser.new_page()
+        # The reader's date, flowing (a frozen clock stalls Material's search rendering).
+        page.clock.set_system_time(dt.datetime(2026, 11, 23, 10, 0))
+        # Instant navigation takes over links once it has read the sitemap.
+        with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
+            page.goto(url + "/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("window.__sameDocument = true")
+
+        def go(path: str, ready: str) -> None:  # follow a link as instant navigation does
+            page.evaluate(
+                """path => {
+                  const link = document.createElement("a");
+                  link.href = path;
+                  link.textContent = path;
+                  document.querySelector("article").append(link);
+                  link.click();
+                }""",
+                path,
+            )
+            page.wait_for_function("path => location.pathname === path", arg=path)
+            page.wait_for_selector(ready)
+            assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+
+        go("/checklists/store-operator-daily/", ".hb-task-count")
+        page.locator(".hb-tasks li.task-list-item").nth(1).click()
+        assert page.locator(".hb-task-count").inner_text() == "已完成 1 / 4"
+        go("/compliance/intellectual-property-compliance/", ".hb-overdue")
+        assert page.locator(".hb-overdue").is_visible()  # reviews.js ran on the swapped page
+        go("/roles/store-operator/", ".hb-tasks[data-group=store-operator-daily] .hb-task-count")
+        daily = page.locator(".hb-tasks[data-group=store-operator-daily] input[type=checkbox]")
+        assert [b.is_checked() for b in daily.all()] == [False, True, False, False]
+        assert "/workflow/daily-store-operations/" in [
+            urlsplit(u).path for u in search(page, "巡检")
+        ]
+        assert page.evaluate("window.__sameDocument === true")
+        page.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,7 +12,18 @@ from conftest import MINIMAL, SCHEMAS, TODAY
 
 from generator import load_handbook
 from generator.flowchart import flowchart_svg, text_width, wrap
-from generator.render import Linker, Md, do_cell, do_text, nav, render_pages, tidy, write_tree
+from generator.render import (
+    Linker,
+    Md,
+    _escape_all,
+    _relpath,
+    do_cell,
+    do_text,
+    nav,
+    render_pages,
+    tidy,
+    write_tree,
+)
 
 GOLDEN = Path(__file__).parent / "golden" / "minimal"
 
@@ -119,6 +132,24 @@ def test_handbook_links_are_rewritten_relative_to_the_page(pages) -> None:
 )
 def test_plain_text_is_escaped(raw: str, escaped: str) -> None:
     assert str(do_text(raw)) == escaped
+
+
+def test_the_fast_path_of_escaping_changes_nothing() -> None:
+    """do_text skips the escapes for text with nothing to escape; a random search for a string
+    where that shortcut gives a different answer than escaping in full finds none."""
+    rng = random.Random(7)
+    alphabet = "ab 中文1234567890.)-+=#>&<*_`[]{}|~\\\n\t "
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert do_text(text) == _escape_all(text), repr(text)
+
+
+def test_relative_paths_agree_with_posixpath() -> None:
+    paths = ["index.md", "a/b.md", "a/c/d.md", "b/b.md", "a", "a/b", "x/y/z/w.md"]
+    for path in paths:
+        for page in paths:
+            start = posixpath.dirname(page) or "."
+            assert _relpath(path, start) == posixpath.relpath(path, start), (path, start)
 
 
 def test_table_cells_escape_pipes_and_newlines() -> None:

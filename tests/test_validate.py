@@ -158,8 +158,8 @@ def test_copy_helper_leaves_fixtures_untouched(tmp_path: Path) -> None:
 def test_unchanged_files_are_not_parsed_again_and_any_edit_is_seen(handbook_dir: Path) -> None:
     """The cache behind `make serve` is keyed by content: an edit is seen even when the file keeps
     its size and modification time; untouched files come back without being parsed again."""
-    first = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
-    second = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    first = load_handbook(handbook_dir, SCHEMAS, today=TODAY, cache=True)
+    second = load_handbook(handbook_dir, SCHEMAS, today=TODAY, cache=True)
     assert first.ok and second.ok
     assert all(a is b for a, b in zip(first.documents, second.documents, strict=True))
     flow = handbook_dir / "workflow" / "flow.yaml"
@@ -169,8 +169,11 @@ def test_unchanged_files_are_not_parsed_again_and_any_edit_is_seen(handbook_dir:
     flow.write_text(text.replace("巡检流程", "巡查流程", 1), encoding="utf-8")  # same byte count
     os.utime(flow, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert flow.stat().st_size == before.st_size
-    third = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    third = load_handbook(handbook_dir, SCHEMAS, today=TODAY, cache=True)
     titles = {p.id: p.title for p in third.handbook.policies}
     assert titles["flow"] == "巡查流程"
     changed = [d for d in third.documents if d.path.name == "flow.yaml"]
     assert changed and all(d is not b for d in changed for b in second.documents)
+    # One-off runs (validate, build) keep nothing: every call parses afresh.
+    fresh = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    assert not any(a is b for a, b in zip(fresh.documents, third.documents, strict=True))

@@ -163,7 +163,7 @@ def test_console_script_is_installed() -> None:
     from importlib.metadata import entry_points
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
-    assert scripts.get("handbook") == "generator.cli:main"
+    assert scripts.get("handbook") == "generator.cli:run"
     plugins = {e.name: e.value for e in entry_points(group="mkdocs.plugins")}
     assert plugins.get("handbook") == "generator.plugin:HandbookPlugin"
 

@@ -151,7 +151,7 @@ def instant_search(project: Path) -> float | None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO / "tests"))
-    from conftest import FLAGS
+    from conftest import FLAGS, serve
 
     port = free_port()
     config = variant(
@@ -170,41 +170,20 @@ def instant_search(project: Path) -> float | None:
     )
     if built.code != 0:
         raise RuntimeError(built.err[-2000:])
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            "site-instant",
-        ],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(url + "/", lambda page: "</html>" in page, 30)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            page = browser.new_page()
-            # Instant navigation takes over links once it has read the sitemap.
-            with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
-                page.goto(url + "/")
-            page.wait_for_function(SEARCH_READY, timeout=120_000)
-            page.evaluate("window.__sameDocument = true")
-            page.locator("a.md-nav__link[href*='workflow']").first.click()
-            page.wait_for_url("**/workflow/**")
-            if not page.evaluate("window.__sameDocument === true"):
-                raise RuntimeError("navigation.instant did not keep the page: the link reloaded it")
-            elapsed = _search(page)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve(project / "site-instant", port) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        page = browser.new_page()
+        # Instant navigation takes over links once it has read the sitemap.
+        with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
+            page.goto(url + "/")
+        page.wait_for_function(SEARCH_READY, timeout=120_000)
+        page.evaluate("window.__sameDocument = true")
+        page.locator("a.md-nav__link[href*='workflow']").first.click()
+        page.wait_for_url("**/workflow/**")
+        if not page.evaluate("window.__sameDocument === true"):
+            raise RuntimeError("navigation.instant did not keep the page: the link reloaded it")
+        elapsed = _search(page)
+        browser.close()
     return elapsed
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
-from .schemas import KINDS, SchemaSet
+from .schemas import KINDS, SchemaSet, follow_refs
 
 KIND_FILES = {
     "handbook": "policies/handbook.yaml",
@@ -85,22 +84,11 @@ def _is_container(schemas: SchemaSet, schema: dict, base: str) -> bool:
 
 
 def _resolve(schemas: SchemaSet, schema: dict, base: str, notes: dict) -> tuple[dict, str, dict]:
-    merged = dict(notes)
-    while True:
-        for key in ("title", "description", "examples"):
-            if key in schema and key not in merged:
-                merged[key] = schema[key]
-        ref = schema.get("$ref")
-        if not ref:
-            return schema, base, merged
-        target, _, pointer = ref.partition("#")
-        base = target or base
-        name = pointer.rsplit("/", 1)[-1]
-        merged.setdefault("ref", name) if name in REFERENCES else None
-        node: Any = schemas.schemas[base.removesuffix(".schema.json")]
-        for part in filter(None, pointer.split("/")):
-            node = node[part]
-        schema = node
+    schema, base, merged, names = follow_refs(schemas, schema, base, notes)
+    named = next((name for name in names if name in REFERENCES), None)
+    if named is not None:
+        merged.setdefault("ref", named)
+    return schema, base, merged
 
 
 def _type(schemas: SchemaSet, schema: dict, base: str, merged: dict) -> str:

@@ -93,3 +93,30 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
         except (ValueError, jsonschema_rs.ReferencingError) as exc:
             raise SetupError(f"schema {kind}.schema.json 无法编译:{exc}") from None
     return SchemaSet(directory, schemas, validators, registry, fast)
+
+
+def follow_refs(
+    schema_set: SchemaSet, schema: dict[str, Any], base: str, notes: dict[str, Any]
+) -> tuple[dict[str, Any], str, dict[str, Any], list[str]]:
+    """Follow a $ref chain to the schema it ends at.
+
+    Returns that schema, the file it is in, the title, description and examples met on the way
+    (those next to a $ref win over the target's own; `notes` win over all), and the names of the
+    definitions passed through, in order.
+    """
+    merged = dict(notes)
+    names: list[str] = []
+    while True:
+        for key in ("title", "description", "examples"):
+            if key in schema and key not in merged:
+                merged[key] = schema[key]
+        ref = schema.get("$ref")
+        if not ref:
+            return schema, base, merged, names
+        target, _, pointer = ref.partition("#")
+        base = target or base
+        names.append(pointer.rsplit("/", 1)[-1])
+        node: Any = schema_set.schemas[base.removesuffix(".schema.json")]
+        for part in filter(None, pointer.split("/")):
+            node = node[part]
+        schema = node

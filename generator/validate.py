@@ -13,7 +13,7 @@ from jsonschema.exceptions import ValidationError
 
 from .errors import Diagnostic, Severity
 from .loader import Document
-from .schemas import SchemaSet
+from .schemas import SchemaSet, follow_refs
 
 _TYPES = {
     "string": "文字",
@@ -293,18 +293,6 @@ def _resolve(
     schemas: SchemaSet, schema: dict[str, Any], base: str, notes: dict[str, Any]
 ) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """Follow $ref chains; annotations next to a $ref win over the target's own."""
-    merged = dict(notes)
-    while True:
-        for key in ("title", "description", "examples"):
-            if key in schema and key not in merged:
-                merged[key] = schema[key]
-        ref = schema.get("$ref")
-        if not ref:
-            merged.setdefault("schema", schema)
-            return schema, base, merged
-        target, _, pointer = ref.partition("#")
-        base = target or base
-        node: Any = schemas.schemas[base.removesuffix(".schema.json")]
-        for part in filter(None, pointer.split("/")):
-            node = node[part]
-        schema = node
+    schema, base, merged, _ = follow_refs(schemas, schema, base, notes)
+    merged.setdefault("schema", schema)
+    return schema, base, merged

@@ -7,7 +7,7 @@ EDITION ?= staff
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup site pdf serve validate render test check audit bench clean lock
+.PHONY: help setup site pdf serve validate render test check audit bench clean lock system-packages
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
@@ -68,7 +68,11 @@ $(JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: check $(JS_STAMP)
+# Debian's chromium and a CJK font, installed where possible (root on Debian), else the command to run.
+system-packages:
+	@.ci/system-packages
+
+test: check $(JS_STAMP) system-packages
 	$(BIN)/python -m pytest
 
 clean:

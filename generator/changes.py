@@ -52,6 +52,7 @@ def scope_of_change(result: Result, policies: Path, base: str) -> Scope:
     """Find what changed under `policies` (and schemas/) since `base`, and what depends on it."""
     policies = policies.resolve()
     root = gitrepo.toplevel(policies)
+    base = gitrepo.commit(root, base)  # a hash from here on: never read as an option
     folder = policies.relative_to(root).as_posix()
     present, deleted = gitrepo.changed_since(root, base, folder)
     schemas_changed, schemas_deleted = gitrepo.changed_since(

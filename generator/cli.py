@@ -292,15 +292,19 @@ def _within(path: Path, scope: list[Path]) -> bool:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import render_pages, write_tree
+    from .paths import MARKER, MARKER_TEXT, check_replaceable, output_dir
+    from .render import Page, render_pages, write_tree
 
+    out = output_dir(args.out, args.policies.resolve().parent)  # before any work: exit 2
     result = load_handbook(args.policies, args.schemas, args.today)
     if not result.ok:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         print("handbook: 手册有错误,没有写出任何页面。", file=sys.stderr)
         return EXIT_INVALID
-    pages = render_pages(result.handbook, args.edition, result.schemas)
-    write_tree(pages, args.out)
+    check_replaceable(out, args.out, site=False)
+    # A plain Markdown tree for any engine: Markdown fields as their sanitised HTML.
+    pages = render_pages(result.handbook, args.edition, result.schemas, fields="html")
+    write_tree([*pages, Page(MARKER, MARKER_TEXT)], out)
     print(f"写出了 {len(pages)} 个文件到 {args.out}/")
     return EXIT_OK
 
@@ -358,8 +362,11 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .paths import output_file
     from .summary import compare_refs
 
+    if args.output:
+        output_file(args.output, args.policies.resolve().parent)
     summary = compare_refs(Path.cwd(), args.base, args.head, args.policies.as_posix())
     sys.stdout.write(summary.markdown)
     if args.output:
@@ -371,11 +378,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _codeowners(args: argparse.Namespace) -> int:
     from .codeowners import codeowners
+    from .paths import output_file
 
     result = load_handbook(args.policies)
     if result.handbook is None:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         return EXIT_INVALID
+    if not args.check:
+        output_file(args.output, args.policies.resolve().parent)
     text = codeowners(result.handbook, args.policies)
     current = args.output.read_text(encoding="utf-8") if args.output.is_file() else None
     if args.check:
@@ -397,8 +407,11 @@ def _codeowners(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
+    from .paths import output_file
     from .pdf import make_pdf
 
-    for written in make_pdf(args.site, args.out or args.site / "handbook.pdf"):
+    out = args.out or args.site / "handbook.pdf"
+    output_file(out, Path.cwd())
+    for written in make_pdf(args.site, out):
         print(f"写出了 {written}({written.stat().st_size // 1024} KB)")
     return EXIT_OK

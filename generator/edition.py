@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from .model import Glossary, Handbook, Organisation, Policy
+from .model import Department, Editions, Glossary, Handbook, Organisation, Policy, Role
 
 EDITIONS = ("staff", "client", "public")
 NAMES = {"staff": "员工版", "client": "客户版", "public": "公众版"}
@@ -27,6 +27,10 @@ def view(handbook: Handbook, edition: str) -> Handbook:
     Validation has already refused content in which a visible element names an invisible one
     (a role, a term, a KPI...); what is left to drop here are navigation aids: `related` and
     `satisfied_by` links, a boss or department head outside the edition, and checklists.
+    Pages, the org chart, counts and search are rendered from this model alone, so it holds
+    nothing the edition may not show: a section, department or group is kept only when
+    something in it is (a policy; a role), and settings only for editors (the other editions'
+    texts, maintainers, reviewers, vague terms) are emptied.
     """
     if edition == "staff":
         return handbook
@@ -48,17 +52,18 @@ def view(handbook: Handbook, edition: str) -> Handbook:
         title=text.title or settings.title,
         introduction=text.introduction,
         sections=sections,
-    )
-    departments = tuple(
-        dataclasses.replace(d, head=d.head if d.head in roles else None)
-        for d in org.departments
-        if visible(d.audience, edition)
+        editions=Editions(),
+        maintainers=(),
+        vague_terms=(),  # for validation only, and a view is never validated
     )
     people = tuple(
-        dataclasses.replace(r, reports_to=r.reports_to if r.reports_to in roles else None)
+        dataclasses.replace(
+            r, reports_to=r.reports_to if r.reports_to in roles else None, reviewers=()
+        )
         for r in org.roles
         if r.id in roles
     )
+    departments = _departments(org.departments, people, edition)
     glossary = Glossary(
         tuple(
             dataclasses.replace(t, see_also=tuple(x for x in t.see_also if x in terms))
@@ -68,6 +73,28 @@ def view(handbook: Handbook, edition: str) -> Handbook:
     )
     return Handbook(
         settings, Organisation(org.organisation, departments, people), glossary, policies
+    )
+
+
+def _departments(
+    departments: Iterable[Department], people: tuple[Role, ...], edition: str
+) -> tuple[Department, ...]:
+    """Keep a department marked for the edition only if one of its roles is, and only such groups.
+
+    A group has no audience of its own: its name and summary are as internal as its members.
+    """
+    groups_in: dict[str, set[str | None]] = {}
+    for r in people:
+        groups_in.setdefault(r.department, set()).add(r.group)
+    ids = {r.id for r in people}
+    return tuple(
+        dataclasses.replace(
+            d,
+            head=d.head if d.head in ids else None,
+            groups=tuple(g for g in d.groups if g.id in groups_in[d.id]),
+        )
+        for d in departments
+        if d.id in groups_in and visible(d.audience, edition)
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from xml.sax.saxutils import escape
+import xml.etree.ElementTree as ET
 
 from . import labels
 from .model import Procedure, Role
@@ -23,6 +24,12 @@ COLOURS = {
     "text": "#1f2329",
     "muted": "#5f6672",
 }
+SVG_NS = "http://www.w3.org/2000/svg"
+# Global to ElementTree, but only this URI is mapped: SVG elements come out unprefixed, no "ns0:".
+ET.register_namespace("", SVG_NS)
+# What XML 1.0 cannot hold (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF):
+# ElementTree would write them verbatim and the file would no longer parse (or encode).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def text_width(text: str, size: float = FONT) -> float:
@@ -55,20 +62,70 @@ def wrap(text: str, width: float, size: float = FONT) -> list[str]:
     return lines or [""]
 
 
+def xml_safe(text: object) -> str:
+    """Return text with every character XML 1.0 forbids removed (markup is escaped on writing)."""
+    text = str(text)
+    # Fast path: all the forbidden characters are control, surrogate or unassigned, so unprintable.
+    return text if text.isprintable() else _NOT_XML.sub("", text)
+
+
+def element(
+    parent: ET.Element | None, tag: str, attrs: dict[str, object], text: object = None
+) -> ET.Element:
+    """Add an SVG element; every attribute value and the text go through xml_safe, in given order."""
+    attrib = {name: xml_safe(value) for name, value in attrs.items()}
+    node = (
+        ET.Element(f"{{{SVG_NS}}}{tag}", attrib)
+        if parent is None
+        else ET.SubElement(parent, f"{{{SVG_NS}}}{tag}", attrib)
+    )
+    if text is not None:
+        node.text = xml_safe(text)
+    return node
+
+
+def svg_document(width: float, height: float, label: str, font_size: int) -> ET.Element:
+    """Return the root <svg> with its size, accessible name and font, holding a <title>."""
+    root = element(
+        None,
+        "svg",
+        {
+            "width": f"{width:.0f}",
+            "height": f"{height:.0f}",
+            "viewBox": f"0 0 {width:.0f} {height:.0f}",
+            "role": "img",
+            "aria-label": label,
+            "font-family": FONT_FAMILY,
+            "font-size": font_size,
+        },
+    )
+    element(root, "title", {}, label)
+    return root
+
+
+def svg_string(root: ET.Element) -> str:
+    """Serialise the tree with one top-level element per line; the same tree gives the same bytes."""
+    root.text = "\n"
+    for child in root:
+        child.tail = "\n"
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
 def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
     """Draw the procedure as a vertical flow: trigger, numbered steps with role and time, end."""
-    parts: list[str] = []
+    # The height is known only at the end, so the shapes go into a holder and move under the root.
+    parts = ET.Element("parts")
     inner = WIDTH - 2 * MARGIN
     y = MARGIN
 
     trigger = wrap(f"触发:{procedure.trigger}", inner - 2 * PAD)
     height = len(trigger) * LINE + 2 * PAD
-    parts.append(_rect(MARGIN, y, inner, height, radius=height / 2 if len(trigger) == 1 else 16))
-    parts += _lines(trigger, WIDTH / 2, y + PAD, anchor="middle")
+    _rect(parts, MARGIN, y, inner, height, radius=height / 2 if len(trigger) == 1 else 16)
+    _lines(parts, trigger, WIDTH / 2, y + PAD, anchor="middle")
     y += height
 
     for number, step in enumerate(procedure.steps, 1):
-        parts.append(_arrow(y, y + GAP))
+        _arrow(parts, y, y + GAP)
         y += GAP
         role = roles[step.who].name if step.who in roles else step.who
         body = wrap(step.what, inner - BAND - 2 * PAD)
@@ -79,19 +136,30 @@ def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
             notes.append(f"产出 {step.output}")
         note_lines = wrap(" · ".join(notes), inner - BAND - 2 * PAD, FONT - 2) if notes else []
         height = (1 + len(body)) * LINE + len(note_lines) * (LINE - 2) + 2 * PAD
-        parts.append(_rect(MARGIN, y, inner, height, radius=8))
-        parts.append(
-            f'<path d="M{MARGIN + 8} {y}h{BAND - 8}v{height}h{-(BAND - 8)}a8 8 0 0 1-8-8v{-(height - 16)}'
-            f'a8 8 0 0 1 8-8z" fill="{COLOURS["band"]}"/>'
+        _rect(parts, MARGIN, y, inner, height, radius=8)
+        band = (
+            f"M{MARGIN + 8} {y}h{BAND - 8}v{height}h{-(BAND - 8)}a8 8 0 0 1-8-8v{-(height - 16)}"
+            "a8 8 0 0 1 8-8z"
         )
-        parts.append(
-            f'<text x="{MARGIN + BAND / 2}" y="{y + height / 2 + 6}" text-anchor="middle" '
-            f'font-size="18" font-weight="bold" fill="#ffffff">{number}</text>'
+        element(parts, "path", {"d": band, "fill": COLOURS["band"]})
+        element(
+            parts,
+            "text",
+            {
+                "x": MARGIN + BAND / 2,
+                "y": y + height / 2 + 6,
+                "text-anchor": "middle",
+                "font-size": 18,
+                "font-weight": "bold",
+                "fill": "#ffffff",
+            },
+            number,
         )
         left = MARGIN + BAND + PAD
-        parts += _lines([role], left, y + PAD, weight="bold", colour=COLOURS["edge"])
-        parts += _lines(body, left, y + PAD + LINE)
-        parts += _lines(
+        _lines(parts, [role], left, y + PAD, weight="bold", colour=COLOURS["edge"])
+        _lines(parts, body, left, y + PAD + LINE)
+        _lines(
+            parts,
             note_lines,
             left,
             y + PAD + LINE * (1 + len(body)),
@@ -101,41 +169,68 @@ def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
         )
         y += height
 
-    parts.append(_arrow(y, y + GAP))
+    _arrow(parts, y, y + GAP)
     y += GAP
-    parts.append(_rect(WIDTH / 2 - 60, y, 120, LINE + 2 * PAD, radius=(LINE + 2 * PAD) / 2))
-    parts += _lines(["结束"], WIDTH / 2, y + PAD, anchor="middle")
+    _rect(parts, WIDTH / 2 - 60, y, 120, LINE + 2 * PAD, radius=(LINE + 2 * PAD) / 2)
+    _lines(parts, ["结束"], WIDTH / 2, y + PAD, anchor="middle")
     y += LINE + 2 * PAD + MARGIN
 
-    title = escape(f"流程图:{procedure.title}")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:.0f}" '
-        f'viewBox="0 0 {WIDTH} {y:.0f}" role="img" aria-label="{title}" '
-        f'font-family="{FONT_FAMILY}" font-size="{FONT}">\n'
-        f"<title>{title}</title>\n"
-        f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
-        f'markerHeight="8" orient="auto"><path d="M0 0L10 5L0 10z" fill="{COLOURS["edge"]}"/></marker></defs>\n'
-        + "\n".join(parts)
-        + "\n</svg>\n"
+    root = svg_document(WIDTH, y, f"流程图:{procedure.title}", FONT)
+    defs = element(root, "defs", {})
+    marker = element(
+        defs,
+        "marker",
+        {
+            "id": "arrow",
+            "viewBox": "0 0 10 10",
+            "refX": 9,
+            "refY": 5,
+            "markerWidth": 8,
+            "markerHeight": 8,
+            "orient": "auto",
+        },
+    )
+    element(marker, "path", {"d": "M0 0L10 5L0 10z", "fill": COLOURS["edge"]})
+    root.extend(parts)
+    return svg_string(root)
+
+
+def _rect(parent: ET.Element, x: float, y: float, w: float, h: float, radius: float) -> None:
+    element(
+        parent,
+        "rect",
+        {
+            "x": f"{x:.0f}",
+            "y": f"{y:.0f}",
+            "width": f"{w:.0f}",
+            "height": f"{h:.0f}",
+            "rx": f"{radius:.0f}",
+            "fill": COLOURS["box"],
+            "stroke": COLOURS["edge"],
+            "stroke-width": "1.5",
+        },
     )
 
 
-def _rect(x: float, y: float, w: float, h: float, radius: float) -> str:
-    return (
-        f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" rx="{radius:.0f}" '
-        f'fill="{COLOURS["box"]}" stroke="{COLOURS["edge"]}" stroke-width="1.5"/>'
-    )
-
-
-def _arrow(y1: float, y2: float) -> str:
-    x = WIDTH / 2
-    return (
-        f'<line x1="{x:.0f}" y1="{y1:.0f}" x2="{x:.0f}" y2="{y2 - 2:.0f}" stroke="{COLOURS["edge"]}" '
-        f'stroke-width="1.5" marker-end="url(#arrow)"/>'
+def _arrow(parent: ET.Element, y1: float, y2: float) -> None:
+    x = f"{WIDTH / 2:.0f}"
+    element(
+        parent,
+        "line",
+        {
+            "x1": x,
+            "y1": f"{y1:.0f}",
+            "x2": x,
+            "y2": f"{y2 - 2:.0f}",
+            "stroke": COLOURS["edge"],
+            "stroke-width": "1.5",
+            "marker-end": "url(#arrow)",
+        },
     )
 
 
 def _lines(
+    parent: ET.Element,
     lines: list[str],
     x: float,
     top: float,
@@ -145,14 +240,17 @@ def _lines(
     colour: str = COLOURS["text"],
     size: int = FONT,
     step: int = LINE,
-) -> list[str]:
-    out = []
+) -> None:
     for i, line in enumerate(lines):
         baseline = top + i * step + step * 0.75
-        extra = f' font-weight="{weight}"' if weight != "normal" else ""
-        extra += f' font-size="{size}"' if size != FONT else ""
-        out.append(
-            f'<text x="{x:.0f}" y="{baseline:.0f}" text-anchor="{anchor}" fill="{colour}"{extra}>'
-            f"{escape(line)}</text>"
-        )
-    return out
+        attrs: dict[str, object] = {
+            "x": f"{x:.0f}",
+            "y": f"{baseline:.0f}",
+            "text-anchor": anchor,
+            "fill": colour,
+        }
+        if weight != "normal":
+            attrs["font-weight"] = weight
+        if size != FONT:
+            attrs["font-size"] = size
+        element(parent, "text", attrs, line)

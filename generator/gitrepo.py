@@ -31,12 +31,36 @@ def toplevel(cwd: Path) -> Path:
     return Path(git("rev-parse", "--show-toplevel", cwd=cwd).decode().strip())
 
 
+def commit(root: Path, ref: str) -> str:
+    """The full hash of the commit `ref` names; GitError (a usage error) when it names none."""
+    # Later calls take the hash, so no argument ever reaches git as an option (`--output=...`).
+    try:
+        out = git(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", cwd=root
+        )
+    except GitError:
+        raise GitError(
+            f"{ref!r} 不是这个 git 仓库中的提交、分支或标签:请检查拼写,例如 origin/main。"
+        ) from None
+    return out.decode("ascii").strip()
+
+
 def changed_since(root: Path, base: str, folder: str) -> tuple[set[str], set[str]]:
     """Files under `folder` changed since `base` in the working tree: (present, deleted) paths."""
-    git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", cwd=root)
+    base = commit(root, base)
     present: set[str] = set()
     deleted: set[str] = set()
-    out = git("diff", "--name-status", "--no-renames", "-z", base, "--", folder, cwd=root)
+    out = git(
+        "diff",
+        "--name-status",
+        "--no-renames",
+        "-z",
+        "--end-of-options",
+        base,
+        "--",
+        folder,
+        cwd=root,
+    )
     fields = out.decode("utf-8").split("\0")
     for status, path in zip(fields[0::2], fields[1::2], strict=False):
         (deleted if status.startswith("D") else present).add(path)
@@ -46,15 +70,22 @@ def changed_since(root: Path, base: str, folder: str) -> tuple[set[str], set[str
 
 
 def show(root: Path, ref: str, path: str) -> str | None:
-    """The text of a file as of `ref`, or None when it did not exist then."""
+    """The text of a file as of `ref` (a commit hash), or None when it did not exist then."""
     try:
-        return git("show", f"{ref}:{path}", cwd=root).decode("utf-8", "replace")
+        return git("show", "--end-of-options", f"{ref}:{path}", cwd=root).decode("utf-8", "replace")
     except GitError:
         return None
 
 
 def export(root: Path, ref: str, folders: list[str], dest: Path) -> None:
     """Write the given folders as they were at `ref` under `dest`."""
-    data = git("archive", "--format=tar", ref, "--", *folders, cwd=root)
+    # No --end-of-options here: git archive then reads "--" as a path. The ref is a verified
+    # hash, which cannot start with "-".
+    data = git("archive", "--format=tar", commit(root, ref), "--", *folders, cwd=root)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(dest, filter="data")
+        try:
+            archive.extractall(dest, filter="data")
+        except tarfile.FilterError as exc:  # a committed link that leaves the repository
+            raise GitError(
+                f"{ref} 中的 {exc.tarinfo.name} 指向仓库以外,无法比较:请删除这个链接。"
+            ) from None

@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .model import (
     Settings,
     build,
 )
+from .paths import inside, outside, source_problem
 from .rules import POLICY_PARTS, Index, Place, Rules
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
 from .validate import field_index, schema_diagnostics
@@ -199,6 +201,19 @@ class _Loader:
 
     def read(self, path: Path, kind: str) -> Document:
         shown = display_path(path)
+        # Before anything opens it: a link out of the repository would publish that file, and
+        # opening a FIFO blocks. A plain regular file needs no more (one lstat, not a resolve()
+        # per file at 10,000 policies): its folder was checked in policy_documents.
+        try:
+            plain = stat.S_ISREG(os.lstat(path).st_mode)
+        except OSError:
+            plain = False
+        problem = None if plain else source_problem(path, self.repo)
+        if problem:
+            doc = Document(shown, "")
+            self.documents.append(doc)
+            self.error(shown, *problem)
+            return doc
         if not path.is_file():
             doc = Document(shown, "")
             self.error(shown, "missing-file", f"缺少文件 {shown}。每本手册都需要这个文件。")
@@ -249,7 +264,10 @@ class _Loader:
             shown = display_path(entry)
             if entry.name.startswith("."):
                 continue
-            if entry.is_file():
+            if entry.is_symlink() and entry.is_dir() and not inside(entry, self.repo):
+                self.error(shown, *outside(entry))  # one error for the folder, not one per file
+                continue
+            if not entry.is_dir():
                 if entry.suffix in (".yaml", ".yml") and entry.name not in ROOT_FILES:
                     self.error(
                         shown,

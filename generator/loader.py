@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Diagnostic, Severity
@@ -22,6 +25,7 @@ except ImportError:  # pragma: no cover - libyaml is in the pinned wheels
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 50_000
+MAX_NUMBER_CHARS = 100
 
 STR = "tag:yaml.org,2002:str"
 _SCALARS = {
@@ -115,22 +119,37 @@ def read_document(path: Path, display: Path | None = None) -> tuple[Document, li
 
 
 def read_bytes(path: Path, shown: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    """Read a file's bytes, refusing one too large to be a policy (checked before reading)."""
+    """Read a regular file's bytes, refusing one too large to be a policy (checked before reading)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                _diag(
-                    shown,
-                    1,
-                    1,
-                    "file-too-large",
-                    f"文件有 {size:,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。请把内容拆成几条政策。",
-                )
-            ]
-        return path.read_bytes(), []
+        # stat() before open(): opening a FIFO blocks and opening a device may act. O_NONBLOCK
+        # and the second check cover a file swapped for one in between.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None, [_not_a_file(shown)]
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None, [_not_a_file(shown)]
+            size = info.st_size
+            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:  # also one that grew
+                size = max(size, len(data))
+                return None, [
+                    _diag(
+                        shown,
+                        1,
+                        1,
+                        "file-too-large",
+                        f"文件有 {size:,} 字节,超过上限 {MAX_FILE_BYTES:,} 字节。请把内容拆成几条政策。",
+                    )
+                ]
+            return data, []
     except OSError as exc:
         return None, [_diag(shown, 1, 1, "unreadable-file", f"无法读取文件:{exc.strerror}。")]
+
+
+def _not_a_file(shown: Path) -> Diagnostic:
+    return _diag(shown, 1, 1, "not-a-file", f"{shown} 不是普通文件,不会被读取。请换成普通文件。")
 
 
 def document_from_bytes(raw: bytes, shown: Path) -> tuple[Document, list[Diagnostic]]:
@@ -212,10 +231,28 @@ _INVISIBLE = {
     "\u2068": "第一强隔离",
     "\u2069": "方向隔离结束",
     "\ufeff": "零宽不换行空格(BOM)",
+    "\ufffe": "非字符",  # not characters at all: YAML refuses them
+    "\uffff": "非字符",
 }
 _HIDDEN = re.compile("[" + "".join(_INVISIBLE) + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_HIDDEN_REPORTS = 10
-_DASH_CHAIN = re.compile(r"(?:-[ \t]+){" + str(MAX_DEPTH + 1) + "}")
+# PyYAML's composer recurses once per nesting level, in C with libyaml: some 20,000 levels
+# overflow the C stack and kill the process. So nesting is measured first, in two steps.
+# 1. A bound in two C-speed passes. Each [ or { opens at most two levels ("[a: [b: ..." opens a
+#    sequence and a one-pair mapping). Block collections open only at the start of a line or just
+#    after its leading "- ", "? " and ": " indicators, at strictly increasing columns, and an
+#    indentless sequence doubles that at most: so with at most MAX_BRACKETS brackets and no line
+#    starting with more than MAX_DEPTH blanks and indicators, nothing nests past
+#    2 * (MAX_DEPTH + 1) + 2 * MAX_BRACKETS + 1 = SAFE_DEPTH levels (~200 KB of C stack).
+# 2. Any other file is walked through libyaml's event stream, which never recurses, up to the
+#    first collection past MAX_DEPTH: exact, with its position, linear in the file.
+MAX_BRACKETS = 200
+SAFE_DEPTH = 2 * (MAX_DEPTH + 1) + 2 * MAX_BRACKETS + 1
+# A BOM at the start of a line is skipped by libyaml, so it counts as part of the run.
+_LONG_RUN = re.compile(r"^[ \t?:\-\ufeff]{" + str(MAX_DEPTH + 1) + "}", re.MULTILINE)
+# Line breaks for libyaml that `^` above does not see: a lone CR, NEL, LS and PS.
+_LONE_CR = re.compile(r"\r(?!\n)")
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def _hidden_characters(doc: Document) -> list[Diagnostic]:
@@ -225,50 +262,52 @@ def _hidden_characters(doc: Document) -> list[Diagnostic]:
     out = []
     for number, line in enumerate(doc.text.split("\n"), 1):
         for match in _HIDDEN.finditer(line.rstrip("\r")):
-            ch = match.group()
-            name = _INVISIBLE.get(ch, "控制字符")
-            out.append(
-                _diag(
-                    doc.path,
-                    number,
-                    match.start() + 1,
-                    "invisible-character",
-                    f"这里有看不见的字符 U+{ord(ch):04X}({name})。它常随复制粘贴混入,会让看起来相同的"
-                    "id、字段名或文字其实不同,或改变文字的显示顺序:请删除它。",
-                )
-            )
+            out.append(_invisible(doc.path, number, match.start() + 1, match.group()))
             if len(out) >= MAX_HIDDEN_REPORTS:
                 return out
     return out
 
 
+def _invisible(path: Path, line: int, column: int, ch: str) -> Diagnostic:
+    name = _INVISIBLE.get(ch, "控制字符")
+    return _diag(
+        path,
+        line,
+        column,
+        "invisible-character",
+        f"这里有看不见的字符 U+{ord(ch):04X}({name})。它常随复制粘贴混入,会让看起来相同的"
+        "id、字段名或文字其实不同,或改变文字的显示顺序:请删除它。",
+    )
+
+
 def _too_deep(doc: Document) -> Diagnostic | None:
-    """Find flow brackets or "- - -" chains nested beyond MAX_DEPTH, before the parser recurses."""
+    """Find the first collection nested past MAX_DEPTH, before the composer recurses into it."""
     text = doc.text
-    if text.count("[") + text.count("{") <= MAX_DEPTH and not _DASH_CHAIN.search(text):
-        return None  # too few brackets and no long dash chain: it cannot be too deep
+    if (
+        text.count("[") + text.count("{") <= MAX_BRACKETS
+        and not _LONG_RUN.search(text)
+        and not ("\r" in text and _LONE_CR.search(text))
+        and not any(b in text for b in _OTHER_BREAKS)
+    ):
+        return None  # the composer cannot nest past SAFE_DEPTH here: compose straight away
     depth = 0
-    quote = ""
-    for number, line in enumerate(doc.text.split("\n"), 1):
-        dashes = re.match(r"^\s*((?:-[ \t]+)+)", line)
-        if dashes and dashes.group(1).count("-") > MAX_DEPTH:
-            return _diag(doc.path, number, 1, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")
-        for column, ch in enumerate(line, 1):
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'" and (column == 1 or line[column - 2] in " \t[{,:"):
-                quote = ch
-            elif ch == "#" and (column == 1 or line[column - 2] in " \t"):
-                break
-            elif ch in "[{":
+    try:
+        for event in yaml.parse(text, Loader=_Loader):  # libyaml's parser keeps its own stack
+            if isinstance(event, CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > MAX_DEPTH + 1:  # the top-level mapping is level 0
+                    mark = event.start_mark
                     return _diag(
-                        doc.path, number, column, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。"
+                        doc.path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "too-deep",
+                        f"嵌套层数太多(上限 {MAX_DEPTH} 层)。每个 [ {{ - ? 都开始新的一层。",
                     )
-            elif ch in "]}":
-                depth = max(0, depth - 1)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # a syntax error comes first: the composer stops there too, and _parse reports it
     return None
 
 
@@ -300,7 +339,14 @@ def _parse(doc: Document) -> tuple[Document, list[Diagnostic]]:
         return doc, [
             _diag(doc.path, line, column, "yaml-syntax", f"YAML 语法错误({problem}):{hint}")
         ]
-    except RecursionError:
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        ch = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        # libyaml gives a byte offset, PyYAML a character one: every character before it is
+        # allowed, so its first occurrence is the one.
+        at = max(doc.text.find(ch), 0)
+        line = doc.text.count("\n", 0, at) + 1
+        return doc, [_invisible(doc.path, line, at - doc.text.rfind("\n", 0, at), ch)]
+    except RecursionError:  # only without libyaml: the pure-Python composer recurses too
         return doc, [_diag(doc.path, 1, 1, "too-deep", f"嵌套层数太多(上限 {MAX_DEPTH} 层)。")]
     if root is None:
         return doc, [
@@ -426,7 +472,27 @@ class _Builder:
             return node.value
         construct = _SCALARS.get(tag)
         if construct is not None:
-            return construct(_constructor, node)
+            # YAML 1.1's number patterns let through what Python cannot or should not convert:
+            # "0b_" (no digits), ints of over 4,300 digits, and "1:2:3:..." (base 60, quadratic).
+            size = len(node.value)
+            if size <= MAX_NUMBER_CHARS:
+                try:
+                    return construct(_constructor, node)
+                except ValueError:
+                    pass
+            shown = node.value if size <= 40 else node.value[:40] + "…"
+            why = (
+                f"有 {size} 个字符(上限 {MAX_NUMBER_CHARS})"
+                if size > MAX_NUMBER_CHARS
+                else "没有数字"
+            )
+            self.error(
+                node,
+                "bad-number",
+                f"YAML 把未加引号的 {shown} 读成了数字,但它{why}。"
+                f'如果要写文字,请加引号:"{shown}"。',
+            )
+            return node.value
         self.unsupported_tag(node)
         return node.value
 

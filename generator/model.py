@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import types
@@ -41,6 +42,8 @@ GroupId = Annotated[str, _RefTo("group")]
 Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
 
 DERIVED = {"derived": True}
+ORIGIN = {"derived": True, "origin": True}  # build fills it with the record's document and path
+Origin = tuple[Document, tuple[str | int, ...]]
 FREQUENCY_ORDER = ("per-event", "daily", "weekly", "monthly", "quarterly")
 REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
@@ -258,8 +261,11 @@ class Review:
 
     @property
     def next(self) -> dt.date:
-        """Return the date the next review is due."""
-        return add_months(self.last, REVIEW_MONTHS[self.cycle])
+        """Return the date the next review is due (at the latest 9999-12-31, see rules)."""
+        try:
+            return add_months(self.last, REVIEW_MONTHS[self.cycle])
+        except OverflowError:  # validation reports it at review.last; pages never see it
+            return dt.date.max
 
 
 @dataclass(frozen=True)
@@ -321,6 +327,8 @@ class Section:
     title: str
     summary: str
     audience: tuple[str, ...] = ("staff", "client", "public")
+    # Set by build, not read from YAML: where the section is written, for rules to point at.
+    origin: Origin | None = field(default=None, compare=False, repr=False, metadata=ORIGIN)
 
 
 @dataclass(frozen=True)
@@ -460,12 +468,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """Return `day` moved on by whole months, clamped to the end of a shorter month."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{day} 之后 {months} 个月超出了日历范围(0001-01-01 到 9999-12-31)")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @cache
@@ -518,15 +523,17 @@ def _converter(hint: Any) -> Convert:
         return lambda value, doc, refs, path: dt.date.fromisoformat(value)
     if dataclasses.is_dataclass(hint):
         fields = [(name, key, _converter(field_hint)) for name, key, field_hint, _ in _fields(hint)]
+        origin = [f.name for f in dataclasses.fields(hint) if f.metadata.get("origin")]
 
         def record(data: Any, doc: Document, refs: list, path: tuple) -> Any:
-            return hint(
-                **{
-                    name: make(data[key], doc, refs, (*path, key))
-                    for name, key, make in fields
-                    if key in data
-                }
-            )
+            values = {
+                name: make(data[key], doc, refs, (*path, key))
+                for name, key, make in fields
+                if key in data
+            }
+            for name in origin:
+                values[name] = (doc, path)
+            return hint(**values)
 
         return record
     if hint is float:

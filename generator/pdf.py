@@ -1,17 +1,28 @@
-"""The whole handbook as one PDF: the built print page, printed by the headless browser."""
+"""The whole handbook as one PDF: the built print page, printed by the headless browser.
+
+Policies are written by people the organisation may not fully trust and the PDF is made on a
+build machine, so the browser runs no script and reaches nothing but the site's own local
+server: what the page would otherwise do by script is done here, in Python, before printing.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
+import logging
 import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import HandbookError
+from .handbook import today_from_env
 
+log = logging.getLogger(__name__)
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
     "--no-sandbox",
@@ -20,11 +31,31 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # No name resolves: nothing the page names can even be looked up (requests are blocked too).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 FOOTER = (
     '<div style="width:100%;font-size:8px;color:#555;text-align:center;font-family:sans-serif">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
 )
+# What Material's script does for a printout, done by the PDF job's own code (the page's scripts
+# stay off): open every collapsed block, and wrap each table as Material does, so it spans the page.
+PREPARE = """() => {
+  for (const block of document.querySelectorAll("details")) block.open = true;
+  for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
+    if (table.parentElement.classList.contains("md-typeset__table")) continue;
+    const scroll = document.createElement("div");
+    scroll.className = "md-typeset__scrollwrap";
+    const wrap = document.createElement("div");
+    wrap.className = "md-typeset__table";
+    table.replaceWith(scroll);
+    scroll.appendChild(wrap);
+    wrap.appendChild(table);
+  }
+}"""
+# assets/reviews.js marks reviews as of the reader's day; for a PDF it runs as of the print day
+# (the day it reads from <html data-handbook-today>).
+REVIEWS_JS = Path("assets") / "reviews.js"
 
 
 class PdfError(HandbookError):
@@ -49,11 +80,12 @@ def _serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def make_pdf(site: Path, out: Path) -> list[Path]:
+def make_pdf(site: Path, out: Path, today: dt.date | None = None) -> list[Path]:
     """Print the site's print page to an A4 PDF with page numbers and bookmarks (one per heading).
 
     A big handbook has one print page per section (print/<section>/): it then gets one PDF per
-    section, named after `out` (handbook-workflow.pdf ...). Returns the PDFs written.
+    section, named after `out` (handbook-workflow.pdf ...). Review marks are those of `today`
+    (default: HANDBOOK_TODAY or the date). Returns the PDFs written.
     """
     whole = site / "print" / "index.html"
     parts = (
@@ -79,22 +111,57 @@ def make_pdf(site: Path, out: Path) -> list[Path]:
         raise PdfError(
             "生成 PDF 需要 playwright(已在 requirements.lock 中):请先运行 make setup。"
         ) from None
+    day = today or today_from_env()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
+            context = browser.new_context(java_script_enabled=False, service_workers="block")
+            context.route("**/*", functools.partial(_guard, url, set()))
+            failed: list[str] = []  # the site's own files that did not load (styles, images)
+            context.on(
+                "requestfailed", lambda r: failed.append(r.url) if _local(r.url, url) else None
+            )
             for address, target in jobs:
-                _print(browser, f"{url}/{address}", target)
+                _print(context, f"{url}/{address}", target, failed, site, day)
         finally:
             browser.close()
     return [target for _, target in jobs]
 
 
-def _print(browser: object, address: str, out: Path) -> None:
+def _guard(origin: str, blocked: set[str], route: Any) -> None:
+    """Let the browser reach the local server only."""
+    address = route.request.url
+    if _local(address, origin):
+        route.continue_()
+    else:
+        if address not in blocked:
+            blocked.add(address)
+            log.warning("打印页要访问本机以外的地址,已阻止:%s", address)
+        route.abort("blockedbyclient")
+
+
+def _local(address: str, origin: str) -> bool:
+    """Whether a URL is on the local server (same scheme, host and port)."""
+    return urlsplit(address)[:2] == urlsplit(origin)[:2]
+
+
+def _print(
+    context: Any, address: str, out: Path, failed: list[str], site: Path, day: dt.date
+) -> None:
     partial = out.with_name(f".{out.name}.partial")
-    page = browser.new_page()  # type: ignore[attr-defined]
+    page = context.new_page()
     try:
         page.goto(address, wait_until="networkidle")
+        # Our own code, run by Playwright in a page whose scripts are off: content never runs.
+        page.evaluate(PREPARE)
+        reviews = site / REVIEWS_JS
+        if reviews.is_file():
+            page.evaluate(
+                "day => document.documentElement.setAttribute('data-handbook-today', day)",
+                day.isoformat(),
+            )
+            page.evaluate(reviews.read_text(encoding="utf-8"))
         page.emulate_media(media="print")
         page.pdf(
             path=str(partial),
@@ -109,4 +176,7 @@ def _print(browser: object, address: str, out: Path) -> None:
         )
     finally:
         page.close()
+    if failed:  # a PDF without its styles or images must not pass for the handbook
+        partial.unlink(missing_ok=True)
+        raise PdfError(f"打印页有 {len(failed)} 个文件没有载入,例如 {failed[0]}:未写出 PDF。")
     partial.replace(out)

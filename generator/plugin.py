@@ -23,10 +23,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
-from . import terms
+from . import paths, terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .handbook import load_handbook, today_from_env
+from .pagetree import PageExtension, PageOptions
 from .render import (
     SEARCH_FULL_LIMIT,
     Page,
@@ -36,6 +37,7 @@ from .render import (
     plain_title,
     render_pages,
 )
+from .sanitize import clean_page
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -78,6 +80,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rebuild_all = True
         self.updated: dict[str, Any] = {}
         self.glossary_words: list[tuple[str, str, str]] = []
+        self.extension = PageExtension()  # the site's Markdown: fields, checkboxes, glossary
         self.theme_env: tuple[tuple, Any] | None = None
         self.timings: dict[
             str, float
@@ -91,6 +94,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         root = Path(config.config_file_path).parent
         policies = root / self.config.policies
         schemas = root / self.config.schemas if self.config.schemas else None
+        # Before MkDocs walks docs/ (it follows linked folders) or writes the site: a plain
+        # `mkdocs build` or `mkdocs serve` gets the same guards as `handbook build`.
+        refused = paths.tree_problems(Path(config.docs_dir), root.resolve())
+        for problem in refused:
+            log.error(str(problem))
+        if refused:
+            raise PluginError(f"docs/ 中有 {len(refused)} 个文件不能发布(见上方),未生成站点。")
+        if not self.serving:
+            try:
+                paths.output_dir(Path(config.site_dir), root)
+            except HandbookError as exc:
+                raise PluginError(str(exc)) from None
         try:
             result = load_handbook(policies, schemas, today_from_env(), cache=self.serving)
         except HandbookError as exc:
@@ -153,9 +168,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             # SOURCE_DATE_EPOCH when set, else from the clock. The handbook's own date is the
             # newest change in it, so the same content always builds the same bytes.
             if "SOURCE_DATE_EPOCH" not in os.environ:
-                newest = last_change(result.handbook)
+                newest = last_change(self.handbook)  # the edition's own newest change
                 moment = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
-                os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+                # gzip's header holds an unsigned 32-bit time: a change logged before 1970 (or
+                # after 2106) is clamped, not a crash.
+                stamp = min(max(int(moment.timestamp()), 0), 2**32 - 1)
+                os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
+        config.markdown_extensions.append(self.extension)
         config.watch.extend(str(p) for p in (policies, schemas or root / "schemas") if p.is_dir())
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self._segment_terms(config)
@@ -177,6 +196,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         repo = Path(config.config_file_path).parent.resolve()
         menu = nav(self.handbook, self.config.edition) if self.handbook is not None else []
         listed = set(_nav_paths(menu))
+        # docs/ files, before anything opens them: each must be a regular file inside the
+        # repository (a link could publish /etc/passwd; opening a FIFO blocks). Outside assets/,
+        # a non-page file is staff-only (see paths.staff_only).
+        from .paths import files_problems, in_folder, staff_only
+
+        ours = [f for f in files if f.abs_src_path and in_folder(f.abs_src_path, config.docs_dir)]
+        refused = files_problems((f.abs_src_path for f in ours), repo)
+        for problem in refused:
+            log.error(str(problem))
+        if refused:
+            raise PluginError(f"docs/ 中有 {len(refused)} 个文件不能发布(见上方),未生成站点。")
+        if self.config.edition != "staff":
+            for extra in ours:
+                if not extra.is_documentation_page() and staff_only(extra.src_uri):
+                    files.remove(extra)
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -232,18 +266,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             page.markdown = ""
             if page.file.generated_by is not None:
                 page.file.content_string = ""
-        html = label_checkboxes(html)
-        search = page.meta.get("search")
-        if isinstance(search, dict) and search.get("sections") is False:
-            html = summary_only(html)
-        # Generated pages show a term's definition on hover (Material's content.tooltips).
-        if (
-            page.file.generated_by is None
-            or page.file.src_uri == "glossary.md"
-            or self.handbook is None
-        ):
-            return html
-        return terms.mark(html, self.glossary_words)
+        # The guarantee: whatever the templates, the fields and the validator did, only the
+        # allow-list reaches the theme (sanitize.py).
+        return clean_page(html)
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """In a build, let go of a written page's HTML.
@@ -265,7 +290,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )  # the sitemap's lastmod: when the content changed
         return page
 
-    def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
+    def on_page_markdown(self, markdown: str, *, page: Any, **kwargs: Any) -> str:
+        search = page.meta.get("search")
+        # Generated pages show a term's definition on hover (Material's content.tooltips).
+        marks = (
+            page.file.generated_by is not None
+            and page.file.src_uri != "glossary.md"
+            and self.handbook is not None
+        )
+        self.extension.options = PageOptions(
+            terms=self.glossary_words if marks else [],
+            opening_only=isinstance(search, dict) and search.get("sections") is False,
+        )
         if not self.problems:
             return markdown
         listed = "\n".join(f"    - `{p}`" for p in self.problems[:50])
@@ -341,14 +377,6 @@ def patch_search_worker(site: Path) -> None:
         worker.write_text(code.replace(_SEGMENT_BUGGY, _SEGMENT_FIXED), encoding="utf-8")
 
 
-_SUBHEADING = re.compile(r"<h([2-6])(?=[\s>])")
-
-
-def summary_only(html: str) -> str:
-    """Leave every section after a page's opening out of search (front matter sections: false)."""
-    return _SUBHEADING.sub(r"<h\1 data-search-exclude", html)
-
-
 def compact_search_index(site: Path) -> None:
     """Rewrite the search index with Chinese as UTF-8 rather than \\u escapes: half the bytes."""
     index = site / "search" / "search_index.json"
@@ -374,25 +402,3 @@ def unsegmented(site: Path) -> list[tuple[str, str]]:
             for match in _LONG_HAN.finditer(doc.get(field, "")):
                 found.append((doc.get("location", ""), match.group()[:20]))
     return found
-
-
-_TASK = re.compile(
-    r'(<li class="task-list-item"><label class="task-list-control"><input type="checkbox")(.*?)</li>',
-    re.DOTALL,
-)
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def label_checkboxes(html: str) -> str:
-    """Give each task-list checkbox its item's text as an accessible name (screen readers)."""
-
-    def name(match: re.Match[str]) -> str:
-        text = " ".join(_TAGS.sub("", match.group(2)).split())[:120]
-        label = (
-            text.replace("&", "&amp;").replace('"', "&quot;")
-            if "&" not in text
-            else text.replace('"', "&quot;")
-        )
-        return f'{match.group(1)} aria-label="{label}"{match.group(2)}</li>'
-
-    return _TASK.sub(name, html)

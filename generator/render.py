@@ -20,7 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import duties, labels, safety, terms, views
+from . import duties, labels, prose, terms, views
 from .edition import view
 from .export import tasks_csv
 from .feed import atom
@@ -236,26 +236,30 @@ class Linker:
         rel = _relpath(path, posixpath.dirname(page) or ".")
         return f"{rel}#{anchor}" if anchor else rel
 
-    def markdown(self, text: str, page: str) -> Md:
-        """Rewrite policy:, term: and role: links into page links; neutralise anything unsafe.
+    def markdown(self, text: str, page: str, shift: int = 0, fields: str = "token") -> Md:
+        """A Markdown field as it goes into a page: rendered, sanitised, its links made relative.
 
-        Validation refuses unsafe Markdown before a build, so the sanitising here only matters
-        for text that reaches the renderer without being validated.
+        prose.render is the same function validation judges the field with. With `fields`
+        "token" the page holds a token the site's Markdown extension replaces by the field's
+        elements (pagetree.py); with "html" the sanitised HTML itself (an engine-neutral tree).
         """
-        text = safety.sanitize(str(text).strip())
-        lookup: dict[str, Callable[[str], str]] = {
-            "policy": self.policy,
-            "term": self.term,
-            "role": self.role,
-        }
-        for link in sorted(safety.handbook_links(text), key=lambda k: k.offset, reverse=True):
-            end = link.offset + len(link.kind) + 1 + len(link.target)
+        rendered = prose.render(str(text), shift)
+
+        def resolve(kind: str, ident: str) -> str | None:
+            lookup: dict[str, Callable[[str], str]] = {
+                "policy": self.policy,
+                "term": self.term,
+                "role": self.role,
+            }
             try:
-                target = self.relative(lookup[link.kind](link.target), page)
+                return self.relative(lookup[kind](ident), page)
             except KeyError:
-                target = "#"  # unvalidated text naming something that does not exist
-            text = text[: link.offset] + target + text[end:]
-        return Md(text)
+                return None  # unvalidated text naming something that does not exist
+
+        fragment = prose.resolve_links(rendered.html, resolve)
+        if fields == "html":
+            return Md(f'<div class="hb-prose">\n{fragment}\n</div>')
+        return Md(prose.token(fragment))
 
 
 # --- environment --------------------------------------------------------------------------------
@@ -309,8 +313,10 @@ class Renderer:
         site_url: str | None = None,
         print_page: bool | None = None,
         search_depth: str = "auto",
+        fields: str = "token",
     ) -> None:
         self.handbook = handbook
+        self.fields = fields  # how Markdown fields go into pages: see Linker.markdown
         self.edition = edition
         self.schemas = schemas
         self.site_url = site_url
@@ -337,9 +343,13 @@ class Renderer:
         source: Path | None,
         title: str,
         meta: str = "",
+        shift: int = 0,
         **context: Any,
     ) -> Page:
-        """Render one page; `meta` adds front matter lines (e.g. SEARCH_NONE or SEARCH_SUMMARY)."""
+        """Render one page; `meta` adds front matter lines (e.g. SEARCH_NONE or SEARCH_SUMMARY).
+
+        `shift` moves the headings of Markdown fields down (a page printed inside another).
+        """
 
         def link(kind: str, ident: str, label: object | None = None) -> Md:
             target = getattr(self.links, kind)(ident)
@@ -350,7 +360,7 @@ class Renderer:
             return Md(self.links.relative(target, path))
 
         def markdown(text: str | None) -> Md:
-            return self.links.markdown(text or "", path)
+            return self.links.markdown(text or "", path, shift, self.fields)
 
         def serves_link(target: str) -> Md:
             ident, _, step = target.partition("/")
@@ -578,7 +588,7 @@ class Renderer:
                 for policy in self.handbook.in_section(section.id):
                     if policy.status == "retired":
                         continue
-                    body = self.policy_page(policy, path).content
+                    body = self.policy_page(policy, path, shift=1).content
                     body = body.split("---\n\n", 1)[1] if body.startswith("---\n") else body
                     parts.append((section, shift_headings(body)))
             pages.append(
@@ -612,7 +622,7 @@ class Renderer:
             kind_notes=notes,
         )
 
-    def policy_page(self, policy: Policy, path: str | None = None) -> Page:
+    def policy_page(self, policy: Policy, path: str | None = None, shift: int = 0) -> Page:
         path = path or self.links.policy(policy.id)
         page = self.page(
             "policy.md.jinja",
@@ -620,6 +630,7 @@ class Renderer:
             policy.source,
             policy.title,
             meta=self.summary_only,
+            shift=shift,
             policy=policy,
             section=next(s for s in self.handbook.sections if s.id == policy.section),
             cited_by=self.citations.get(policy.id, []),
@@ -682,6 +693,7 @@ def render_pages(
     site_url: str | None = None,
     print_page: bool | None = None,
     search_depth: str = "auto",
+    fields: str = "token",
 ) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
 
@@ -689,10 +701,11 @@ def render_pages(
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
     `search_depth` is "full" (whole policies searchable), "summary" (titles, summaries and facts
-    only) or "auto" (full up to SEARCH_FULL_LIMIT policies in force).
+    only) or "auto" (full up to SEARCH_FULL_LIMIT policies in force). `fields` is "token" for
+    the MkDocs plugin (pagetree.py puts each field in place) or "html" for a plain Markdown tree.
     """
     return Renderer(
-        view(handbook, edition), edition, schemas, site_url, print_page, search_depth
+        view(handbook, edition), edition, schemas, site_url, print_page, search_depth, fields
     ).render()
 
 

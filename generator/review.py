@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import HandbookError
-from .loader import read_document
+from .handbook import load_handbook
+from .paths import is_id
 
 
 class ReviewError(HandbookError):
@@ -32,16 +34,38 @@ def record_review(
     policies: Path, ident: str, *, day: dt.date, reviewer: str | None = None
 ) -> Recorded:
     """Set review.last (and review.reviewer when given) in the policy's file, changing nothing else."""
-    found = sorted(policies.glob(f"*/{ident}.yaml"))
+    # The id is looked up among the loaded policies: no path is ever made from the argument.
+    if not is_id(ident):
+        raise ReviewError(
+            f"{ident!r} 不是政策 id:id 只由小写英文字母、数字和连字符组成,例如 refund-handling。"
+        )
+    policies = Path(policies)
+    result = load_handbook(policies, today=day)
+    folder = os.path.abspath(policies)
+    found = [
+        doc
+        for doc in result.documents
+        if isinstance(doc.data, dict)
+        and doc.data.get("id") == ident
+        and os.path.dirname(os.path.dirname(os.path.abspath(doc.path))) == folder
+    ]
     if not found:
-        raise ReviewError(f"找不到政策 {ident}(应为 policies/<部分>/{ident}.yaml)。")
-    path = found[0]
-    doc, problems = read_document(path)
-    if problems or not isinstance(doc.data, dict):
-        raise ReviewError(f"{path} 有错误,请先运行 handbook validate 修好它。")
+        raise ReviewError(f"手册中没有 id 为 {ident} 的政策(运行 handbook validate 查看全部政策)。")
+    if len(found) > 1:
+        raise ReviewError(f"id {ident} 出现在多个文件中:请先运行 handbook validate 修好它。")
+    doc = found[0]
+    path = Path(doc.path)
     if reviewer is not None:
-        roles, _ = read_document(policies / "roles.yaml")
-        known = {r.get("id") for r in (roles.data or {}).get("roles", []) if isinstance(r, dict)}
+        roles = next(
+            (
+                d
+                for d in result.documents
+                if os.path.abspath(d.path) == os.path.join(folder, "roles.yaml")
+            ),
+            None,
+        )
+        data = roles.data if roles is not None and isinstance(roles.data, dict) else {}
+        known = {r.get("id") for r in data.get("roles") or [] if isinstance(r, dict)}
         if reviewer not in known:
             raise ReviewError(f"--reviewer {reviewer} 不是 roles.yaml 中的角色。")
     text = doc.text

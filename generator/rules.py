@@ -9,12 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lint, safety
+from . import lint, prose, reserved
 from .edition import NAMES, visible
 from .errors import Diagnostic, Severity
 from .labels import number
 from .loader import Document
-from .model import Handbook, Policy, Ref
+from .model import REVIEW_MONTHS, Handbook, Policy, Ref, add_months
 
 # Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
 POLICY_PARTS = {
@@ -57,16 +57,6 @@ WHERE = {
     "severity": "请使用危机管理部分 severity_levels 中定义的级别 id。",
     "department": "请使用 roles.yaml 中 departments 定义的部门 id。",
     "group": "请使用 roles.yaml 中该部门 groups 下定义的小组 id。",
-}
-RESERVED_FOLDERS = {
-    "roles",
-    "checklists",
-    "duties",
-    "assets",
-    "search",
-    "reference",
-    "reviews",
-    "glossary",
 }
 WINDOWS_RESERVED = {
     "con",
@@ -144,6 +134,9 @@ class Rules:
                 f"{NOUNS[namespace]} id {ident} 是 Windows 的保留设备名,用它作文件名在 Windows 上无法"
                 "检出或打开。请换一个 id,例如加上前缀或后缀。",
             )
+        page = reserved.clash(ident, namespace)
+        if page is not None:
+            self.report_clash(doc, path, NOUNS[namespace], ident, page)
         folded = index.folded.setdefault(namespace, {})
         clash = ident if ident in table else folded.get(ident.casefold())
         if clash is not None:
@@ -160,6 +153,16 @@ class Rules:
             return
         table[ident] = Place(doc, path)
         folded[ident.casefold()] = ident
+
+    def report_clash(self, doc: Document, path: tuple, noun: str, ident: str, page: str) -> None:
+        """Report an id that is the name of a page the site makes for itself."""
+        self.report(
+            doc,
+            path,
+            "reserved-id",
+            f"{noun} id {ident} 是站点留给自己页面的名字({page}),用作 id 会让两个页面抢同一个地址。"
+            "请换一个 id。",
+        )
 
     def check_refs(self, index: Index, refs: Iterable[Ref]) -> None:
         """Report every reference whose target is not defined."""
@@ -300,7 +303,17 @@ class Rules:
                 "尚未生效的政策请用 status: draft,或改正生效日期。",
                 severity=Severity.WARNING,
             )
-        due = policy.review.next
+        try:
+            due = add_months(policy.review.last, REVIEW_MONTHS[policy.review.cycle])
+        except OverflowError:
+            self.report(
+                doc,
+                ("review", "last"),
+                "date-out-of-range",
+                f"上次复审 {policy.review.last} 加上复审周期后超过了 9999-12-31,"
+                "算不出下次复审日期。请填写真实的复审日期。",
+            )
+            return
         if policy.status != "retired" and due < self.today:
             cycle = {
                 "monthly": "每月",
@@ -392,15 +405,22 @@ class Rules:
                 )
 
     def check_former_ids(self, handbook: Handbook, docs: dict[str, Document]) -> None:
-        """Old URLs redirect to the policy now: each must be free, and claimed by one policy only."""
+        """Site addresses: section ids name no page of the site's own; old URLs redirect to the
+        policy now, so each must be free, and claimed by one policy only."""
+        for section in handbook.sections:
+            page = reserved.clash(section.id, "section")
+            if page is not None and section.origin is not None:
+                doc, where = section.origin
+                self.report_clash(doc, (*where, "id"), "部分", section.id, page)
         pages = {f"{p.section}/{p.id}": p.id for p in handbook.policies}
         claimed: dict[str, str] = {}
         for policy in handbook.policies:
             for i, former in enumerate(policy.former_ids):
                 path = former if "/" in former else f"{policy.section}/{former}"
-                section = path.split("/")[0]
-                if section in RESERVED_FOLDERS:
-                    why = f"{section}/ 是站点自己的文件夹"
+                parts = former.split("/")
+                taken = next(filter(None, (reserved.clash(p, "former") for p in parts)), None)
+                if taken is not None:
+                    why = f"这是站点留给自己页面的名字({taken})"
                 elif path in pages:
                     why = f"{path} 是政策 {pages[path]} 现在的地址"
                 elif path in claimed:
@@ -455,8 +475,10 @@ class Rules:
     ) -> None:
         """In the client and public editions, nothing visible may name something invisible."""
         owners = {id(docs[p.id]): p for p in handbook.policies}
+        # Bound once: Handbook.roles/terms/policy_map build a new dict on every access.
         roles = handbook.roles
         terms = handbook.terms
+        policies = handbook.policy_map
         part_owner: dict[str, Policy] = {}
         for p in handbook.policies:
             for part in (*p.kpis, *p.severity_levels, *p.procedures, *p.playbooks):
@@ -508,8 +530,8 @@ class Rules:
                             f"它引用的术语 {target}",
                             f"请在 glossary.yaml 中给该术语加上 audience: [staff, {edition}],或不引用它。",
                         )
-                elif kind == "policy" and target in handbook.policy_map:
-                    if not visible(handbook.policy_map[target].audience, edition):
+                elif kind == "policy" and target in policies:
+                    if not visible(policies[target].audience, edition):
                         leak(
                             ref.doc,
                             ref.path,
@@ -552,22 +574,25 @@ class Rules:
     # --- markdown links -------------------------------------------------------------------------
 
     def check_links(self, doc: Document, path: tuple, text: str, index: Index) -> Iterator[Ref]:
-        """Check a Markdown field: allowed HTML and links only; yield its handbook links."""
-        findings, links = safety.scan(text)
+        """Check a Markdown field by what it renders to; yield its handbook links.
+
+        prose.render is what the renderer publishes: every finding is something the
+        sanitiser would remove, so a field that passes is published exactly as written.
+        """
+        rendered = prose.render(text)
+        findings, links = rendered.findings, rendered.links
         for finding in findings:
-            if not finding.message:
-                continue
-            line, column = doc.locate_in_text(path, finding.offset)
+            line, column = doc.locate_in_text(path, _source_offset(text, finding.offset))
             self.out.append(
                 Diagnostic(doc.path, line, column, Severity.ERROR, finding.code, finding.message)
             )
         for link in links:
-            ref = Ref(link.kind, link.target, doc, path, link.offset)
+            ref = Ref(link.kind, link.target, doc, path, _source_offset(text, link.offset))
             table = index.ids.get(ref.kind)
             if table is not None and link.target not in table:
                 guess = difflib.get_close_matches(link.target, list(table), n=1, cutoff=0.6)
                 maybe = f"是否想写 {link.kind}:{guess[0]}?" if guess else ""
-                line, column = doc.locate_in_text(path, link.offset)
+                line, column = doc.locate_in_text(path, _source_offset(text, link.offset))
                 self.out.append(
                     Diagnostic(
                         doc.path,
@@ -579,6 +604,11 @@ class Rules:
                     )
                 )
             yield ref
+
+
+def _source_offset(text: str, offset: int) -> int:
+    """prose.render reads the field without its leading blanks: count them back in."""
+    return offset + len(text) - len(text.lstrip())
 
 
 def _at(data: object, path: tuple) -> object:

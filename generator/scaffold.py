@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .errors import HandbookError
 from .loader import read_document
-
-_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+from .paths import inside, is_id
 
 
 class ScaffoldError(HandbookError):
@@ -32,7 +30,12 @@ def new_policy(
     today: dt.date | None = None,
 ) -> Path:
     """Write policies/SECTION/ID.yaml as a draft that passes validation; return its path."""
-    if not _SLUG.fullmatch(ident) or len(ident) > 64:
+    # Both arguments become a path: check them whole before making one.
+    if not is_id(section):
+        raise ScaffoldError(
+            f"部分 {section!r} 不合规:部分的 id 只由小写英文字母、数字和连字符组成,例如 workflow。"
+        )
+    if not is_id(ident):
         raise ScaffoldError(
             f"id {ident!r} 不合规:只能用小写英文字母、数字和连字符,例如 refund-handling。"
         )
@@ -45,6 +48,8 @@ def new_policy(
             f"handbook.yaml 中没有部分 {section}。已有的部分:{'、'.join(map(str, kinds))}。"
         )
     target = policies / section / f"{ident}.yaml"
+    if not inside(target.parent, policies.resolve().parent):
+        raise ScaffoldError(f"{target.parent} 指向仓库以外:请把部分的文件夹放进仓库。")
     if target.exists():
         raise ScaffoldError(f"{target} 已经存在,不会覆盖它。请换一个 id,或直接编辑这个文件。")
     taken = sorted(p for p in policies.glob(f"*/{ident}.yaml"))

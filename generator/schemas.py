@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -19,6 +22,42 @@ from .errors import SetupError
 SECTION_KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
 ROOT_FILES = {"handbook.yaml": "handbook", "roles.yaml": "roles", "glossary.yaml": "glossary"}
 KINDS = (*ROOT_FILES.values(), *SECTION_KINDS)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def is_date(value: object) -> bool:
+    """Tell whether a string is a real day YYYY-MM-DD from 0001-01-01 to 9999-12-31."""
+    if not isinstance(value, str):
+        return True  # `format` says nothing about other types
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)  # the model reads dates with it: what it refuses is invalid
+    except ValueError:
+        return False
+    return True
+
+
+# Both validators check `format: date` with is_date: jsonschema-rs alone would accept year 0000.
+_FORMATS = FormatChecker(())
+_FORMATS.checkers = {**Draft202012Validator.FORMAT_CHECKER.checkers, "date": (is_date, ())}
+_DOLLAR = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\$")  # an escape, a character class, or $
+
+
+@cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """Compile a schema pattern with `$` as the end of the text, as ECMA-262 and jsonschema-rs read it."""
+    # Python's `$` also matches before a final newline: "abc\\n" would pass as an id.
+    return re.compile(_DOLLAR.sub(lambda m: r"\Z" if m.group() == "$" else m.group(), pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """The `pattern` keyword of jsonschema, with ECMA-262's `$`."""
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,11 +66,11 @@ class SchemaSet:
 
     directory: Path
     schemas: dict[str, dict[str, Any]]
-    validators: dict[str, Draft202012Validator]
+    validators: dict[str, Any]  # jsonschema validators: Draft 2020-12 with ECMA-262 patterns
     registry: Registry
     fast: dict[str, Any]  # compiled jsonschema-rs validators: the quick yes/no of the happy path
 
-    def validator(self, kind: str) -> Draft202012Validator:
+    def validator(self, kind: str) -> Any:
         """Return the validator for a document kind (a section kind or handbook/roles/glossary)."""
         return self.validators[kind]
 
@@ -73,11 +112,7 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
                 Draft202012Validator.check_schema(schemas[kind])
             except SchemaError as exc:
                 raise SetupError(f"schema {kind}.schema.json 本身无效:{exc.message}") from None
-        validators[kind] = Draft202012Validator(
-            schemas[kind],
-            registry=registry,
-            format_checker=Draft202012Validator.FORMAT_CHECKER,
-        )
+        validators[kind] = _Validator(schemas[kind], registry=registry, format_checker=_FORMATS)
     compiled = jsonschema_rs.Registry(
         [(f"{name}.schema.json", schema) for name, schema in schemas.items()]
     )
@@ -88,6 +123,7 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
                 schemas[kind],
                 registry=compiled,
                 validate_formats=True,
+                formats={"date": is_date},
                 base_uri=f"{kind}.schema.json",
             )
         except (ValueError, jsonschema_rs.ReferencingError) as exc:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from .edition import EDITIONS
 from .errors import HandbookError
+from .paths import MARKER, MARKER_TEXT, check_replaceable, output_dir, tree_problems
+
+log = logging.getLogger("mkdocs.plugins.handbook")
 
 
 class BuildFailed(HandbookError):
@@ -21,7 +24,8 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
     """Run a strict MkDocs build of one edition and replace `site_dir` with the result, atomically.
 
     Nothing is written to `site_dir` until the whole build has succeeded: a failed build leaves
-    the previous site exactly as it was.
+    the previous site exactly as it was. A wrong config or output folder is a HandbookError (a
+    usage error) raised before anything is built.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -29,13 +33,32 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
 
     if edition not in EDITIONS:
         raise HandbookError(f"未知的版本 {edition}:可选 {'、'.join(EDITIONS)}")
-    site_dir = Path(site_dir).resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
+    config_file = Path(config_file)
+    if not config_file.is_file():  # is_file(): a FIFO would block MkDocs reading it
+        raise HandbookError(
+            f"找不到 MkDocs 配置文件 {config_file}:请在仓库根目录运行,或用 --config 指定 mkdocs.yml。"
+        )
+    repo = config_file.resolve().parent
+    shown = site_dir
+    site_dir = output_dir(site_dir, repo)
+    check_replaceable(site_dir, shown, site=True)
     previous = os.environ.get("HANDBOOK_EDITION")
     os.environ["HANDBOOK_EDITION"] = edition
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        try:
+            config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        except ConfigurationError as exc:
+            raise HandbookError(f"{config_file} 有错误:{exc}") from None
+        # MkDocs follows links into folders before any plugin can look: refuse them first.
+        refused = tree_problems(Path(config.docs_dir), repo)
+        if refused:
+            for problem in refused:
+                log.error(str(problem))
+            raise BuildFailed(
+                f"站点没有生成,{site_dir.name}/ 保持原样:docs/ 中有 {len(refused)} 个文件不能发布(见上方)。"
+            )
         config.plugins.on_startup(command="build", dirty=False)
         started = time.perf_counter()
         try:
@@ -47,6 +70,7 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
         timings["total"] = time.perf_counter() - started
         ours = sum(v for k, v in timings.items() if k != "total")
         timings["mkdocs"] = timings["total"] - ours
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except (Abort, ConfigurationError, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"站点没有生成,{site_dir.name}/ 保持原样:{exc}") from None

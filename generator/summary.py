@@ -72,16 +72,19 @@ class Summary:
 def compare_refs(repo: Path, base: str, head: str | None, policies: str = "policies") -> Summary:
     """Compare the handbook at `base` with `head` (a ref, or the working tree when None)."""
     root = gitrepo.toplevel(repo)
+    # Check both refs before any work; hashes from here on are never read as git options.
+    base_commit = gitrepo.commit(root, base)
+    head_commit = gitrepo.commit(root, head) if head is not None else None
     schemas = (Path(policies).parent / "schemas").as_posix()
     with tempfile.TemporaryDirectory(prefix="handbook-diff-") as tmp:
         before_dir = Path(tmp) / "base"
-        gitrepo.export(root, base, [policies, schemas], before_dir)
+        gitrepo.export(root, base_commit, [policies, schemas], before_dir)
         before = _side(before_dir / policies)
-        if head is None:
+        if head_commit is None:
             after = _side(root / policies)
         else:
             after_dir = Path(tmp) / "head"
-            gitrepo.export(root, head, [policies, schemas], after_dir)
+            gitrepo.export(root, head_commit, [policies, schemas], after_dir)
             after = _side(after_dir / policies)
         return summarise(before, after, base, head or "工作区")
 

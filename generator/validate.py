@@ -50,6 +50,12 @@ def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Dia
     out: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):
         out.extend(_translate(doc, kind, schemas, error))
+    if not out:  # the validators disagree (a bug): fail closed, in jsonschema-rs's own words
+        for fast in schemas.fast[kind].iter_errors(doc.data):
+            path = tuple(fast.instance_path)
+            line, column = doc.locate(path)
+            message = f"{_path_text(path) or '文件顶层'}:{fast.message}"
+            out.append(Diagnostic(doc.path, line, column, Severity.ERROR, "schema", message))
     return out
 
 
@@ -97,10 +103,11 @@ def _translate(
             f"{label} 的值 {_show(value)} 不在可选范围内。{guess}可选值:{'、'.join(choices)}。",
         )
     elif v == "format":
+        year = "公历没有 0000 年,年份从 0001 到 9999;" if str(value).startswith("0000-") else ""
         yield at(
             path,
             "bad-date",
-            f"{label} 的值 {_show(value)} 不是有效日期:请写成 YYYY-MM-DD,"
+            f"{label} 的值 {_show(value)} 不是有效日期:{year}请写成 YYYY-MM-DD,"
             "并确认这一天真实存在(例如 2 月没有 30 日)。",
         )
     elif v == "pattern":

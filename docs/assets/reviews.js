@@ -9,6 +9,9 @@
   var SOON_DAYS = 30;
 
   function today() {
+    // The PDF job prints as of a given day (HANDBOOK_TODAY): it sets <html data-handbook-today>.
+    var fixed = document.documentElement.getAttribute("data-handbook-today");
+    if (fixed) return parse(fixed);
     var now = new Date();
     return new Date(now.getFullYear(), now.getMonth(), now.getDate());
   }

@@ -8,7 +8,7 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -426,15 +426,15 @@ class Handbook:
     def sections(self) -> tuple[Section, ...]:
         return self.settings.sections
 
-    @property
+    @cached_property  # looked up in loops: built once per model, never changed
     def roles(self) -> dict[str, Role]:
         return {r.id: r for r in self.organisation.roles}
 
-    @property
+    @cached_property  # looked up in loops: built once per model, never changed
     def terms(self) -> dict[str, Term]:
         return {t.id: t for t in self.glossary.terms}
 
-    @property
+    @cached_property  # looked up in loops: built once per model, never changed
     def policy_map(self) -> dict[str, Policy]:
         return {p.id: p for p in self.policies}
 

@@ -144,12 +144,33 @@ def _huge_number(policies: Path) -> None:
     kpis.write_text(text, encoding="utf-8")
 
 
+def _body(markdown_text: str) -> Callable[[Path], None]:
+    def write(policies: Path) -> None:
+        flow = policies / "workflow" / "flow.yaml"
+        text = flow.read_text(encoding="utf-8")
+        start = text.index("body: |\n")
+        end = text.index("\n", text.index("- 每天一次。", start))
+        lines = "".join(f"  {line}\n" for line in markdown_text.splitlines())
+        flow.write_text(text[:start] + "body: |\n" + lines + text[end + 1 :], encoding="utf-8")
+
+    return write
+
+
 # (what to change in the minimal handbook, the error expected)
 VARIANTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "policy-id-search": (_policy_named("search"), "compliance/search.yaml:1:5: reserved-id"),
     "policy-id-index": (_policy_named("index"), "compliance/index.yaml:1:5: reserved-id"),
     "role-id-trailing-newline": (_role_id('"operator\\n"'), "roles.yaml:30:9: bad-format"),
     "number-of-5000-digits": (_huge_number, "data/kpis.yaml:25:13: bad-number"),
+    # Python-Markdown rescans a block once per bracket: this body took 100 s and the build hung.
+    "body-of-25000-open-links": (
+        _body("[a](" * 24_999),
+        "workflow/flow.yaml:25:3: markdown-too-complex",
+    ),
+    "body-of-deep-lists": (
+        _body("".join("    " * i + "- a\n" for i in range(120))),
+        "workflow/flow.yaml:25:3: markdown-too-deep",
+    ),
 }
 
 

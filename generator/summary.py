@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import gitrepo, labels
+from . import gitrepo, labels, prose
 from .handbook import Result, load_handbook
 
 SHORT = 60  # values up to this many characters are shown old -> new
@@ -264,14 +264,16 @@ def _citing(ident: str, side: Side) -> list[str]:
         if other == ident:
             continue
         related = data.get("related") or []
-        body = data.get("body") or ""
+        body = data.get("body")
+        linked = prose.render(body).links if isinstance(body, str) and body else ()
         satisfied = [
             x
             for o in data.get("obligations") or []
             if isinstance(o, dict)
             for x in o.get("satisfied_by") or []
         ]
-        if ident in related or f"(policy:{ident})" in body or ident in satisfied:
+        cites = any(link.kind == "policy" and link.target == ident for link in linked)
+        if ident in related or cites or ident in satisfied:
             users.append(_name(other, data))
     return users
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import prose
 from .model import (
     FREQUENCY_ORDER,
     ChangelogEntry,
@@ -17,7 +17,6 @@ from .model import (
     Role,
 )
 
-_LINK = re.compile(r"\]\(\s*(policy|term):([a-z0-9-]+)\s*\)")
 _DAILY_FIRST = ("daily", "weekly", "monthly", "quarterly", "per-event")
 
 
@@ -205,7 +204,8 @@ def citations(handbook: Handbook) -> dict[str, list[Policy]]:
     """Map each policy id to the policies that relate to, link to, or are satisfied by it."""
     cited: dict[str, list[Policy]] = defaultdict(list)
     for policy in handbook.policies:
-        linked = {m.group(2) for m in _LINK.finditer(policy.body) if m.group(1) == "policy"}
+        found = prose.render(policy.body).links if policy.body else ()  # as the page links them
+        linked = {link.target for link in found if link.kind == "policy"}
         satisfied = {pid for o in policy.obligations for pid in o.satisfied_by}
         for target in sorted((set(policy.related) | linked | satisfied) - {policy.id}):
             cited[target].append(policy)

@@ -295,7 +295,7 @@ def _render(args: argparse.Namespace) -> int:
     from .paths import MARKER, MARKER_TEXT, check_replaceable, output_dir
     from .render import Page, render_pages, write_tree
 
-    out = output_dir(args.out, args.policies.resolve().parent)  # before any work: exit 2
+    out = output_dir(args.out, args.policies.absolute().parent)  # before any work: exit 2
     result = load_handbook(args.policies, args.schemas, args.today)
     if not result.ok:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
@@ -366,7 +366,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .summary import compare_refs
 
     if args.output:
-        output_file(args.output, args.policies.resolve().parent)
+        output_file(args.output, args.policies.absolute().parent)
     summary = compare_refs(Path.cwd(), args.base, args.head, args.policies.as_posix())
     sys.stdout.write(summary.markdown)
     if args.output:
@@ -385,7 +385,7 @@ def _codeowners(args: argparse.Namespace) -> int:
         sys.stderr.write(render(result.diagnostics, result.files, "text"))
         return EXIT_INVALID
     if not args.check:
-        output_file(args.output, args.policies.resolve().parent)
+        output_file(args.output, args.policies.absolute().parent)
     text = codeowners(result.handbook, args.policies)
     current = args.output.read_text(encoding="utf-8") if args.output.is_file() else None
     if args.check:

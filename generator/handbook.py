@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, document_from_bytes, read_bytes
 from .model import (
@@ -115,7 +116,13 @@ def load_handbook(
         raise SetupError(
             f"找不到政策文件夹 {policies}(应包含 handbook.yaml、roles.yaml 和各部分的文件夹)"
         )
-    schemas = load_schemas(schemas_dir or policies.resolve().parent / "schemas")
+    # The repository is the folder that holds policies/, as named: never where a link lands.
+    repo = policies.absolute().parent
+    paths.check_folder(policies, repo, "政策文件夹")
+    if schemas_dir is None:  # given on the command line, a schema folder is the user's choice
+        schemas_dir = repo / "schemas"
+        paths.check_folder(schemas_dir, repo, "schema 文件夹")
+    schemas = load_schemas(schemas_dir)
     # Loading makes millions of long-lived objects and no garbage cycles; Python's cyclic
     # collector would rescan them all, again and again (at 10,000 policies it more than doubled
     # the time spent building the model). It is switched off while loading.
@@ -132,7 +139,7 @@ class _Loader:
     def __init__(self, root: Path, schemas: SchemaSet, today: dt.date, cache: bool) -> None:
         self.root = root
         self.cache = cache
-        self.repo = root.resolve().parent
+        self.repo = root.absolute().parent.resolve()
         self.repo_abs = os.path.dirname(os.path.abspath(root))
         self.schemas = schemas
         self.rules = Rules(today)

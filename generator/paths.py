@@ -8,7 +8,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import Diagnostic, HandbookError, Severity
+from .errors import Diagnostic, HandbookError, SetupError, Severity
 
 # Folders of the repository that no output may be, contain or sit inside, with what they hold.
 PROTECTED = {
@@ -96,6 +96,24 @@ def source_problem(path: Path, repo: Path) -> tuple[str, str] | None:
     return None
 
 
+def check_folder(folder: Path, repo: Path, what: str) -> None:
+    """Raise SetupError unless a source folder (policies/, schemas/, docs/) lies inside `repo`.
+
+    A folder that is itself a symlink out of the repository would make every check on the files
+    inside it pass, since the "repository" would be wherever the link lands.
+    """
+    if Path(folder).is_symlink() and what == "docs/":
+        raise SetupError(
+            f"docs/ 文件夹 {shown(Path(folder))} 是符号链接:生成时会发布它指向的内容。"
+            "请用真正的文件夹。"
+        )
+    if Path(folder).exists() and not inside(folder, repo):
+        raise SetupError(
+            f"{what} {shown(Path(folder))} 在仓库 {shown(Path(repo))} 以外"
+            f"(指向 {Path(folder).resolve()}),不会被读取:请把它放回仓库中,不要用符号链接。"
+        )
+
+
 def problem_diagnostic(path: Path, problem: tuple[str, str]) -> Diagnostic:
     """A source problem as an error at the file's first line."""
     return Diagnostic(shown(path), 1, 1, Severity.ERROR, problem[0], problem[1])
@@ -112,21 +130,27 @@ def files_problems(files: Iterable[str | Path], repo: Path) -> list[Diagnostic]:
 
 
 def tree_problems(folder: Path, repo: Path) -> list[Diagnostic]:
-    """An error for each file or linked folder under `folder` that may not be published."""
-    # Links are not followed here, but MkDocs follows linked folders: one pointing at / would
-    # make it read the whole disk, one pointing at its own parent would make it loop.
+    """An error for each symlink or special file under `folder` (docs/): nothing there is published.
+
+    docs/ holds no symlink at all. MkDocs follows linked folders: one pointing at / would make
+    it read the whole disk, two pointing at each other make it walk without end, and one
+    pointing inside the repository (docs/assets/p -> ../../policies) would publish what it
+    points at to every edition, since docs/assets/ goes to every edition.
+    """
     found: list[Diagnostic] = []
-    for top, dirs, names in os.walk(folder):
-        for name in dirs:
-            link = Path(top) / name
-            if not link.is_symlink():
-                continue
-            if not inside(link, repo):
-                found.append(problem_diagnostic(link, outside(link)))
-            elif Path(top).resolve().is_relative_to(link.resolve()):
-                message = f"{shown(link)} 是指向上级文件夹的符号链接,会让生成无限循环。请删除它。"
-                found.append(problem_diagnostic(link, ("link-loop", message)))
-        found += files_problems((Path(top) / name for name in names), repo)
+    for top, dirs, names in os.walk(folder):  # never follows links
+        for name in [*dirs, *names]:
+            path = Path(top) / name
+            if path.is_symlink():
+                message = (
+                    f"{shown(path)} 是符号链接(指向 {os.readlink(path)})。docs/ 中不能有符号链接:"
+                    "生成时会跟随它,把指向的内容发布出去。请放入文件本身,或删除这个链接。"
+                )
+                found.append(problem_diagnostic(path, ("symlink-in-docs", message)))
+            elif name in names:
+                problem = source_problem(path, repo)
+                if problem:
+                    found.append(problem_diagnostic(path, problem))
     return found
 
 

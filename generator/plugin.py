@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import html
 import json
 import logging
 import os
 import posixpath
 import re
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from .render import (
     plain_title,
     render_pages,
 )
-from .sanitize import clean_page
+from .sanitize import clean_page, safe_id
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -81,6 +81,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.updated: dict[str, Any] = {}
         self.glossary_words: list[tuple[str, str, str]] = []
         self.extension = PageExtension()  # the site's Markdown: fields, checkboxes, glossary
+        self.jieba_words: list[str] = []  # words search must keep whole
         self.theme_env: tuple[tuple, Any] | None = None
         self.timings: dict[
             str, float
@@ -95,7 +96,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         policies = root / self.config.policies
         schemas = root / self.config.schemas if self.config.schemas else None
         # Before MkDocs walks docs/ (it follows linked folders) or writes the site: a plain
-        # `mkdocs build` or `mkdocs serve` gets the same guards as `handbook build`.
+        # `mkdocs build` or `mkdocs serve` gets the same guards as `handbook build`. mkdocs.yml
+        # comes with the repository too: its folders must lie inside it.
+        try:
+            for folder, what in ((Path(config.docs_dir), "docs/"), (policies, "政策文件夹")):
+                paths.check_folder(folder, root, what)
+            if schemas is not None:
+                paths.check_folder(schemas, root, "schema 文件夹")
+        except HandbookError as exc:
+            raise PluginError(str(exc)) from None
         refused = paths.tree_problems(Path(config.docs_dir), root.resolve())
         for problem in refused:
             log.error(str(problem))
@@ -211,6 +220,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             for extra in ours:
                 if not extra.is_documentation_page() and staff_only(extra.src_uri):
                     files.remove(extra)
+        # Where each hand-written file is published: a generated page (a redirect for a former id
+        # too) may not take the same address, or one of the two would silently win.
+        taken = {f.dest_uri: f.src_uri for f in files}
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -233,6 +245,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 generated.edit_uri = posixpath.normpath(
                     os.path.relpath(repo / page.source, docs)
                 ).replace(os.sep, "/")
+            if generated.dest_uri in taken:
+                raise PluginError(
+                    f"docs/{taken[generated.dest_uri]} 与生成的页面 {page.path} 发布到同一个地址 "
+                    f"{generated.dest_uri}:请改名或删除 docs/{taken[generated.dest_uri]}"
+                    "(若是旧地址 former_ids,请换一个)。"
+                )
             files.append(generated)
         if self.config.edition != "staff":
             # Hand-written pages are internal unless their front matter says otherwise.
@@ -267,7 +285,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if page.file.generated_by is not None:
                 page.file.content_string = ""
         # The guarantee: whatever the templates, the fields and the validator did, only the
-        # allow-list reaches the theme (sanitize.py).
+        # allow-list reaches the theme (sanitize.py). The table of contents follows its ids.
+        _safe_toc(page.toc)
         return clean_page(html)
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
@@ -308,22 +327,45 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return f'!!! failure "手册有 {len(self.problems)} 个错误,以下页面是上一次成功生成的版本"\n{listed}\n\n{markdown}'
 
     def _segment_terms(self, config: MkDocsConfig) -> None:
-        """Teach jieba the glossary's terms and the role names so search finds them as words."""
+        """Choose the words jieba must keep whole: the glossary's terms and the role names."""
         logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary chatter is not news
-        search = config.plugins.get("material/search")
-        if search is None or self.handbook is None or search.config.get("jieba_dict_user"):
+        self.jieba_words = []
+        if config.plugins.get("material/search") is None or self.handbook is None:
             return
-        # Glossary terms and role names: people search for them whole ("数据分析师", not "数据分析"
-        # and "师"), and the search box splits a query into the words the index holds.
+        # People search for them whole ("数据分析师", not "数据分析" and "师"), and the search box
+        # splits a query into the words the index holds.
         names = [w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases)]
         names += [r.name for r in self.handbook.organisation.roles]
-        words = sorted({w for w in names if _HAN_WORD.match(w)})
-        text = "".join(f"{w} 10 n\n" for w in words)
-        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-        path = Path(tempfile.gettempdir()) / f"handbook-jieba-{digest}.txt"
-        if not path.exists():
-            path.write_text(text, encoding="utf-8")
-        search.config["jieba_dict_user"] = str(path)
+        self.jieba_words = sorted({w for w in names if _HAN_WORD.match(w)})
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Teach jieba those words, after the search plugin has set up its dictionaries.
+
+        Told directly rather than through a user-dictionary file: a build writes nothing
+        outside its output folder.
+        """
+        if not self.jieba_words:
+            return
+        try:
+            import jieba
+        except ImportError:  # unsegmented() reports it after the build
+            return
+        for word in self.jieba_words:
+            jieba.add_word(word, 10, "n")
+
+
+def _safe_toc(toc: Any) -> None:
+    """Make the table of contents as safe as the navigation.
+
+    Its entries go to the ids the sanitiser gives headings (sanitize.safe_id). Their titles are
+    printed by the theme as HTML, and Material's tooltip on a shortened entry inserts its text as
+    HTML again: a heading made from a plain-text field ("<img onerror>" escaped once) would run.
+    Like navigation titles, they get full-width look-alikes of < > & " ' (render.plain_title).
+    """
+    for item in toc or ():
+        item.id = safe_id(item.id)
+        item.title = plain_title(html.unescape(item.title))
+        _safe_toc(item.children)
 
 
 def _nav_paths(items: Any) -> list[str]:

@@ -28,6 +28,7 @@ from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 from .orgchart import org_chart_svg
 from .reference import KIND_FILES, all_fields
+from .sanitize import clean_page
 from .schemas import SchemaSet
 
 GLOSSARY = "glossary.md"
@@ -258,7 +259,8 @@ class Linker:
 
         fragment = prose.resolve_links(rendered.html, resolve)
         if fields == "html":
-            return Md(f'<div class="hb-prose">\n{fragment}\n</div>')
+            # No plugin will clean this page: titles get the theme's tooltip escaping here.
+            return Md(f'<div class="hb-prose">\n{clean_page(fragment)}\n</div>')
         return Md(prose.token(fragment))
 
 

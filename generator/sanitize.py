@@ -79,6 +79,10 @@ class Policy:
     def _filter(self, tag: str, name: str, value: str) -> str | None:
         if tag == "img" and name == "src" and url_scheme(value):
             return None  # pictures come from the site itself: no request to another host
+        if name == "id":
+            return safe_id(value)
+        if name == "href" and value.startswith("#"):
+            return "#" + safe_id(value[1:])
         if name == "class":
             kept = [c for c in value.split() if self.allows_class(tag, c)]
             return " ".join(kept) or None
@@ -87,6 +91,12 @@ class Policy:
             # more, the tooltip shows the text as written.
             return html.escape(value, quote=False)
         return value
+
+
+def safe_id(ident: str) -> str:
+    """An id content may hold: Material keeps ids starting with "__" for itself (#__config holds
+    its settings; a heading "__config" would take that id and stop every script on the page)."""
+    return "h" + ident if ident.startswith("__") else ident
 
 
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))  # what browsers strip from the start of a URL

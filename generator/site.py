@@ -11,7 +11,14 @@ from pathlib import Path
 
 from .edition import EDITIONS
 from .errors import HandbookError
-from .paths import MARKER, MARKER_TEXT, check_replaceable, output_dir, tree_problems
+from .paths import (
+    MARKER,
+    MARKER_TEXT,
+    check_folder,
+    check_replaceable,
+    output_dir,
+    tree_problems,
+)
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -52,6 +59,7 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
         except ConfigurationError as exc:
             raise HandbookError(f"{config_file} 有错误:{exc}") from None
         # MkDocs follows links into folders before any plugin can look: refuse them first.
+        check_folder(Path(config.docs_dir), repo, "docs/")
         refused = tree_problems(Path(config.docs_dir), repo)
         if refused:
             for problem in refused:

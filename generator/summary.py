@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,7 +128,7 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
         else:
             s.changed.append(ident)
     roles = after.roles or before.roles
-    lines.append(f"## 手册改动摘要({base} → {head})")
+    lines.append(f"## 手册改动摘要({_text(base)} → {_text(head)})")
     lines.append("")
     counts = [("新增", s.added), ("修改", s.changed), ("废止", s.retired), ("删除", s.removed)]
     lines.append(" · ".join(f"**{word} {len(items)} 条**" for word, items in counts))
@@ -147,7 +148,7 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
             p = new[ident]
             lines.append(
                 f"- {_name(ident, p)}:{_text(p.get('summary'))}(负责人 {_role(p.get('owner'), roles)},"
-                f"状态 {labels.STATUS.get(str(p.get('status')), p.get('status'))})"
+                f"状态 {_text(labels.STATUS.get(str(p.get('status')), p.get('status')))})"
             )
         lines.append("")
     if s.retired:
@@ -177,7 +178,7 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
 
 def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> list[str]:
     va, vb = a.get("version"), b.get("version")
-    version = f" {va} → {vb}" if va != vb else f" {vb}"
+    version = f" {_text(va)} → {_text(vb)}" if va != vb else f" {_text(vb)}"
     out = [f"#### {_name(ident, b)}{version}", ""]
     changed_keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
     for key in changed_keys:
@@ -186,7 +187,9 @@ def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> lis
     if b.get("status") == "active" and not review_only:
         new_entries = _new_changelog(a, b)
         if va == vb:
-            s.problems.append(f"{_name(ident, b)}:内容改了,但 version 仍是 {vb}:请升级版本号。")
+            s.problems.append(
+                f"{_name(ident, b)}:内容改了,但 version 仍是 {_text(vb)}:请升级版本号。"
+            )
         if not new_entries:
             s.problems.append(
                 f"{_name(ident, b)}:内容改了,但 changelog 没有新增记录:请在最前面写明改了什么。"
@@ -199,11 +202,12 @@ def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> lis
 
 
 def _field_change(key: str, a: Any, b: Any) -> list[str]:
-    label = FIELD_NAMES.get(key) or PART_NAMES.get(key) or key
+    label = FIELD_NAMES.get(key) or PART_NAMES.get(key) or _text(key)
     if key == "changelog":
         added = [e for e in (b or []) if e not in (a or [])]
         return [
-            f"- **{label}:**新增 {e.get('version')}({e.get('date')}):{_text(e.get('summary'))}"
+            f"- **{label}:**新增 {_text(e.get('version'))}({_text(e.get('date'))}):"
+            f"{_text(e.get('summary'))}"
             for e in added
             if isinstance(e, dict)
         ] or [f"- **{label}:**已修改"]
@@ -214,7 +218,7 @@ def _field_change(key: str, a: Any, b: Any) -> list[str]:
         ]
     if key == "review" and isinstance(a, dict) and isinstance(b, dict):
         parts = [
-            f"{k} {a.get(k)} → {b.get(k)}"
+            f"{k} {_text(a.get(k)) or '(无)'} → {_text(b.get(k)) or '(无)'}"
             for k in ("cycle", "last", "reviewer")
             if a.get(k) != b.get(k)
         ]
@@ -222,7 +226,8 @@ def _field_change(key: str, a: Any, b: Any) -> list[str]:
     if key in PART_NAMES:
         return [f"- **{label}:**{_parts(a or [], b or [])}"]
     if key == "status":
-        return [f"- **{label}:**{labels.STATUS.get(str(a), a)} → {labels.STATUS.get(str(b), b)}"]
+        was, now = (_text(labels.STATUS.get(str(x), x)) for x in (a, b))
+        return [f"- **{label}:**{was} → {now}"]
     if _is_short(a) and _is_short(b):
         return [f"- **{label}:**{_show(a)} → {_show(b)}"]
     return [f"- **{label}:**已修改"]
@@ -251,7 +256,7 @@ def _parts(a: list, b: list) -> str:
 
 def _part_name(key: str, part: dict) -> str:
     name = part.get("title") or part.get("name") or part.get("source") or key
-    return f"{_text(name)}(`{key}`)" if name != key else f"`{key}`"
+    return f"{_text(name)}({_code(key)})" if name != key else _code(key)
 
 
 def _new_changelog(a: dict, b: dict) -> list:
@@ -291,7 +296,7 @@ def _organisation(before: Side, after: Side) -> list[str]:
             if keys:
                 out.append(
                     f"- {verb}{noun}:"
-                    + "、".join(f"{_text(side[k].get(key))}(`{k}`)" for k in keys)
+                    + "、".join(f"{_text(side[k].get(key))}({_code(k)})" for k in keys)
                 )
     return out
 
@@ -305,14 +310,14 @@ def _reviewers(idents: Iterable[str], data: dict[str, dict], roles: dict[str, di
                 wanted.setdefault(role, []).append(f"{duty}{_name(ident, p)}")
     lines = []
     for role, duties in sorted(wanted.items()):
-        handles = " ".join(roles.get(role, {}).get("reviewers") or [])
+        handles = " ".join(_handle(h) for h in roles.get(role, {}).get("reviewers") or [])
         who = f"{_role(role, roles)}{(' ' + handles) if handles else ''}"
         lines.append(f"- {who}:{'、'.join(duties)}")
     return lines
 
 
 def _name(ident: str, data: dict) -> str:
-    return f"《{_text(data.get('title') or ident)}》(`{ident}`)"
+    return f"《{_text(data.get('title') or ident)}》({_code(ident)})"
 
 
 def _role(ident: Any, roles: dict[str, dict]) -> str:
@@ -336,6 +341,28 @@ def _show(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    """Plain text for a Markdown comment: no line breaks, no HTML, no pipes."""
+    """Plain text for a Markdown comment: one line, every Markdown and HTML character escaped.
+
+    The summary is posted as a pull-request comment: a title must not become a link, an image,
+    HTML or a mention (@ is followed by a zero-width space) in it.
+    """
     text = " ".join(str(value if value is not None else "").split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return _PUNCTUATION.sub(r"\\\g<0>", text).replace("@", "@\u200b")
+
+
+# The ASCII punctuation that makes Markdown or HTML mid-line (links, images, emphasis, code, HTML,
+# autolinks "https:", tables); "." "-" "/" and the like only matter at a line's start.
+_PUNCTUATION = re.compile(r"[!#&()*+:<>@\[\\\]_`{|}~]")
+_HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?")
+
+
+def _code(value: Any) -> str:
+    """A value as inline code (ids, keys), whatever backticks it holds."""
+    text = " ".join(str(value).split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
+def _handle(value: Any) -> str:
+    """A reviewer's GitHub handle stays a mention only if it is one."""
+    return str(value) if _HANDLE.fullmatch(str(value)) else _text(value)

@@ -147,13 +147,27 @@ def test_diff_fails_when_a_changed_policy_keeps_its_version(repo: Path, run_cli)
     assert "**摘要:**“每天巡检店铺。” → “每天巡检两次。”" in run.out
 
 
+def test_diff_text_cannot_become_markdown_in_the_pull_request(repo: Path, run_cli) -> None:
+    # The summary is posted as a PR comment: a title is shown as written, never as a link, an
+    # image, HTML or a mention.
+    edit(
+        repo / "policies/workflow/flow.yaml",
+        "title: 巡检流程",
+        'title: "巡检 [点此](https://attacker.example/) ![x](https://a.example/p.png) <b>粗</b> @everyone"',
+    )
+    run = summary_of(repo, run_cli, "main")
+    assert "\\[点此\\]\\(https\\://attacker.example/\\)" in run.out
+    assert "\\!\\[x\\]" in run.out and "\\<b\\>粗\\</b\\>" in run.out
+    assert "@everyone" not in run.out and "\\@\u200beveryone" in run.out
+
+
 def test_diff_accepts_a_review_without_a_version_bump(repo: Path, run_cli) -> None:
     review = run_cli("review", "flow", "--reviewer", "manager", "--date", "2026-06-12", cwd=repo)
     assert review.code == 0, review.err
     assert "review.last 2026-04-01 → 2026-06-12" in review.out
     run = summary_of(repo, run_cli, "main")
     assert run.code == 0, run.out
-    assert "**复审:**last 2026-04-01 → 2026-06-12;reviewer None → manager" in run.out
+    assert "**复审:**last 2026-04-01 → 2026-06-12;reviewer (无) → manager" in run.out
     diff = git(repo, "diff", "--unified=0", "--", "policies/workflow/flow.yaml")
     changed = [
         line

@@ -215,3 +215,21 @@ def test_page_policy_removes_what_templates_never_make() -> None:
         next(tree.iter("abbr")).get("title") == "&lt;img src=x&gt;"
     )  # Material's tooltip shows text
     assert PAGE.allows_url("../x/") and not PAGE.allows_url("//x") and not PAGE.allows_url("\\\\x")
+
+
+def test_content_cannot_take_the_themes_own_ids() -> None:
+    # Material reads its settings from #__config: a heading "__config" must not take that id.
+    page = _page("## __config\n\n[回到](#__config)\n")
+    heading = next(htmltree.parse(page).iter("h2"))
+    assert heading.get("id") == "h__config"
+    assert 'href="#h__config"' in page and 'id="__config"' not in page
+
+
+def test_table_of_contents_titles_are_as_safe_as_navigation() -> None:
+    from mkdocs.structure.toc import AnchorLink
+
+    from generator.plugin import _safe_toc
+
+    entry = AnchorLink("&lt;img src=x onerror=alert(1)&gt; &amp; 指标", "__config", 2)
+    _safe_toc([entry])
+    assert entry.title == "＜img src=x onerror=alert(1)＞ ＆ 指标" and entry.id == "h__config"

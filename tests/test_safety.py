@@ -38,6 +38,11 @@ def test_renderer_escapes_unvalidated_markdown() -> None:
     assert prose.from_token(str(missing)) == '<p><a href="#">a</a></p>'
     exported = Linker(hb2).markdown("[a](policy:flow)", "index.md", fields="html")
     assert '<a href="workflow/flow.md">a</a>' in exported
+    # The plain Markdown tree gets no plugin: its titles are escaped for the theme's tooltips.
+    titled = Linker(hb2).markdown(
+        '[a](https://a.cn "<img src=x onerror=alert(1)>")', "index.md", fields="html"
+    )
+    assert 'title="&amp;lt;img src=x onerror=alert(1)&amp;gt;"' in titled
 
 
 HOSTILE = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import paths, prose
 from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, document_from_bytes, read_bytes
 from .model import (
@@ -148,11 +149,16 @@ class _Loader:
         self.valid: dict[str, Document] = {}  # kind or relative path -> schema-valid document
         self.built_docs: list[Document] = []  # the document of each built policy, in order
         self.schema_seconds = 0.0
+        self.prefetch: prose.Prefetch | None = None
 
     def run(self) -> Result:
         clock = _Clock()
         roots = {kind: self.read(self.root / name, kind) for name, kind in ROOT_FILES.items()}
         sections = self.section_kinds(roots["handbook"])
+        # A big handbook in a one-off run (no threads: the preview has some) renders its
+        # Markdown fields on the other cores while this one reads the files.
+        if not self.cache and _count_files(self.root, sections) >= PREFETCH_FROM:
+            self.prefetch = prose.Prefetch.start()
         policy_docs = list(self.policy_documents(sections))
         clock.lap("load")
         clock.move("load", "schema", self.schema_seconds)  # checked file by file while loading
@@ -173,9 +179,16 @@ class _Loader:
             self.built_docs.append(doc)
         clock.lap("model")
         self.rules.check_refs(index, refs)
-        for doc in self.documents:
-            if self.valid.get(str(doc.path)) is doc:
-                refs.extend(self.markdown_refs(doc, index))  # checked while collected
+        fields = [
+            (doc, path, text)
+            for doc in self.documents
+            if self.valid.get(str(doc.path)) is doc
+            for path, text in self.markdown_fields(doc)
+        ]
+        if self.prefetch is not None:
+            self.prefetch.finish()
+        for doc, path, text in fields:
+            refs.extend(self.rules.check_links(doc, path, text, index))  # checked while collected
         handbook = None
         if settings and organisation and glossary:
             order = {s.id: i for i, s in enumerate(settings.sections)}
@@ -253,6 +266,8 @@ class _Loader:
                 self.valid[str(doc.path)] = doc
                 if kind in ROOT_FILES.values():
                     self.valid[kind] = doc
+                elif self.prefetch is not None:
+                    self.prefetch.submit([text for _, text in self.markdown_fields(doc, kind)])
         return doc
 
     def error(
@@ -375,14 +390,17 @@ class _Loader:
                 index.ids["policy"].setdefault(Path(doc.path).stem, Place(doc, ()))
         return index
 
-    def markdown_refs(self, doc: Document, index: Index) -> Iterator[Ref]:
-        kind = self.kind_of(doc)
+    def markdown_fields(
+        self, doc: Document, kind: str | None = None
+    ) -> Iterator[tuple[tuple, str]]:
+        """Every Markdown field of a document (the schemas mark them), with its path."""
+        kind = kind or self.kind_of(doc)
         for pattern, notes in field_index(self.schemas, kind).items():
             if notes.get("schema", {}).get("contentMediaType") != "text/markdown":
                 continue
             for path, text in _expand(doc.data, pattern, ()):
                 if isinstance(text, str):
-                    yield from self.rules.check_links(doc, path, text, index)
+                    yield path, text
 
     def kind_of(self, doc: Document) -> str:
         for kind in ROOT_FILES.values():
@@ -393,6 +411,18 @@ class _Loader:
         if settings is not None:
             return {s["id"]: s["kind"] for s in settings.data["sections"]}[folder]
         return folder
+
+
+PREFETCH_FROM = 500  # policy files; below this, forking workers costs more than it saves
+
+
+def _count_files(root: Path, sections: dict[str, str]) -> int:
+    """About how many policy files there are (a directory listing per section, nothing read)."""
+    total = 0
+    for name in sections:
+        with contextlib.suppress(OSError):
+            total += sum(1 for entry in os.scandir(root / name) if entry.name.endswith(".yaml"))
+    return total
 
 
 def _items(data: Any, key: str) -> Iterator[tuple[int, dict]]:

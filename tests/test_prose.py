@@ -233,3 +233,18 @@ def test_table_of_contents_titles_are_as_safe_as_navigation() -> None:
     entry = AnchorLink("&lt;img src=x onerror=alert(1)&gt; &amp; 指标", "__config", 2)
     _safe_toc([entry])
     assert entry.title == "＜img src=x onerror=alert(1)＞ ＆ 指标" and entry.id == "h__config"
+
+
+def test_fields_rendered_ahead_in_workers_are_rendered_the_same() -> None:
+    texts = [
+        f"第 {n} 段 [x](policy:p{n}) <script>alert({n})</script>\n\n- 一\n- 二" for n in range(150)
+    ]
+    prefetch = prose.Prefetch.start()
+    if prefetch is None:
+        pytest.fail("this machine has one core or no fork: the benchmark machine has two")
+    prefetch.submit(texts)
+    prefetch.finish()
+    assert all(text in prose._primed for text in texts)
+    for text in texts:
+        assert prose.render(text) == prose.render.__wrapped__(text, 0)
+    assert not any(text in prose._primed for text in texts)  # handed over once

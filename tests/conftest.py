@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -77,23 +78,47 @@ class Run:
     err: str
 
 
+def handbook_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 120
+) -> Run:
+    """Run `python -m generator ARGS...` in a folder, as a user would; return code and output."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        timeout=timeout,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
 @pytest.fixture
 def run_cli():
-    """Run `python -m generator ARGS...` in a folder, as a user would; return code and output."""
+    """handbook_cli as a fixture."""
+    return handbook_cli
 
-    def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
-        proc = subprocess.run(
-            [sys.executable, "-m", "generator", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
-            timeout=120,
-        )
-        return Run(proc.returncode, proc.stdout, proc.stderr)
 
-    return run
+MEMORY_LIMIT = 1024 * 1024 * 1024  # 1 GiB of address space, as stated in the README
+TIME_LIMIT = 60  # seconds of wall time, as stated in the README
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def validate_hostile(project: Path) -> subprocess.CompletedProcess[str]:
+    """Run `handbook validate` in `project` as a user would, under the README's limits."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--today", TODAY.isoformat()],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT,
+        preexec_fn=limit_memory,
+    )
 
 
 def build(

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import resource
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,33 +18,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL, REPO, SCHEMAS, TODAY, make_handbook
+from conftest import MINIMAL, REPO, SCHEMAS, TIME_LIMIT, TODAY, limit_memory, make_handbook
+from conftest import validate_hostile as validate
 
 from generator.loader import SAFE_DEPTH, read_document
 from generator.model import Review, add_months
 from generator.schemas import load_schemas
 from generator.validate import schema_diagnostics
 
-MEMORY_LIMIT = 1024 * 1024 * 1024  # 1 GiB of address space, as stated in the README
-TIME_LIMIT = 60  # seconds of wall time, as stated in the README
 SIZE = 100_000  # bytes of each generated hostile file
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
-def validate(project: Path) -> subprocess.CompletedProcess[str]:
-    """Run `handbook validate` in `project` as a user would, under the README's limits."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--today", TODAY.isoformat()],
-        cwd=project,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=TIME_LIMIT,
-        preexec_fn=_limit_memory,
-    )
 
 
 def assert_refused(run: subprocess.CompletedProcess[str], *expected: str) -> None:
@@ -191,7 +171,7 @@ def test_the_composer_survives_the_depth_the_pre_scan_lets_through() -> None:
     depth = 4 * SAFE_DEPTH
     code = f"import yaml; yaml.compose('[' * {depth} + ']' * {depth}, Loader=yaml.CSafeLoader)"
     run = subprocess.run(
-        [sys.executable, "-c", code], timeout=TIME_LIMIT, preexec_fn=_limit_memory, check=False
+        [sys.executable, "-c", code], timeout=TIME_LIMIT, preexec_fn=limit_memory, check=False
     )
     assert run.returncode == 0
 

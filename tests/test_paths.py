@@ -8,11 +8,10 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_ENV, MKDOCS, REPO, TODAY, Run, make_handbook
+from conftest import BUILD_ENV, MKDOCS, REPO, TODAY, Run, handbook_cli, make_handbook
 
 from generator.paths import (
     MARKER,
@@ -28,16 +27,7 @@ VICTIM = "policies/workflow/flow.yaml"  # what a stray --output= would empty
 
 def cli(*args: str, cwd: Path) -> Run:
     """Run the CLI with a short timeout: a FIFO opened for reading would hang it."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "PYTHONPATH": str(REPO), **ENV},
-        timeout=60,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return handbook_cli(*args, cwd=cwd, env=ENV, timeout=60)
 
 
 def git(root: Path, *args: str) -> None:

@@ -65,11 +65,12 @@ class Rendered:
     links: tuple[Link, ...]
 
 
-class _ShiftHeadings(markdown.treeprocessors.Treeprocessor):
-    """Move headings down by `shift` levels (a policy printed inside the print page)."""
+class _LastLook(markdown.treeprocessors.Treeprocessor):
+    """Measure how deep the tree is (see render); move headings down by `shift` levels (a policy
+    printed inside the print page)."""
 
     shift = 0
-    depth = 0  # how deep the tree is, measured on the way (see render)
+    depth = 0
 
     def run(self, root: etree.Element) -> None:
         self.depth = _depth(root)
@@ -80,7 +81,7 @@ class _ShiftHeadings(markdown.treeprocessors.Treeprocessor):
                 element.tag = f"h{min(int(element.tag[1]) + self.shift, 6)}"
 
 
-_primed: dict[str, Rendered] = {}  # rendered ahead by render_many, handed over once
+_primed: dict[str, Rendered] = {}  # rendered ahead by a Prefetch, handed over once
 _local = threading.local()  # a Markdown instance is not thread-safe; `mkdocs serve` uses threads
 
 
@@ -88,10 +89,10 @@ def _markdown(shift: int) -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
         md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-        md.treeprocessors.register(_ShiftHeadings(md), "handbook-shift", 1)
+        md.treeprocessors.register(_LastLook(md), "handbook-last-look", 1)
         _local.md = md
     md.reset()
-    md.treeprocessors["handbook-shift"].shift = shift
+    md.treeprocessors["handbook-last-look"].shift = shift
     return md
 
 
@@ -121,7 +122,9 @@ def render(text: str, shift: int = 0) -> Rendered:
         return _as_text(text, Finding(0, "markdown-error", message))
     clean = FIELD.clean(raw)
     # Raw HTML cannot nest deeper than there are pieces of it: past that bound, measure.
-    deep = md.treeprocessors["handbook-shift"].depth + len(md.htmlStash.rawHtmlBlocks) > MAX_DEPTH
+    deep = (
+        md.treeprocessors["handbook-last-look"].depth + len(md.htmlStash.rawHtmlBlocks) > MAX_DEPTH
+    )
     tree = htmltree.parse(clean) if deep or "<a " in clean else None
     if deep and tree is not None and _depth(tree) > MAX_DEPTH:
         return _as_text(text, Finding(0, "markdown-too-deep", _TOO_DEEP))
@@ -146,6 +149,7 @@ class Prefetch:
     """
 
     BATCH = 64
+    WAIT = 120  # seconds for one batch (64 fields take about 30 ms)
 
     def __init__(self, workers: int) -> None:
         self.pool = mp.get_context("fork").Pool(workers)
@@ -178,10 +182,11 @@ class Prefetch:
         self._send()
         try:
             for batch, job in self.jobs:
-                for text, rendered in zip(batch, job.get(), strict=True):
+                # A worker that died never answers: wait a bounded time, never forever.
+                for text, rendered in zip(batch, job.get(timeout=self.WAIT), strict=True):
                     _primed[text] = rendered
-        except (OSError, mp.ProcessError):  # render() does what is missing, in this process
-            pass
+        except (OSError, mp.ProcessError, mp.TimeoutError):
+            pass  # render() does whatever is missing, in this process
         finally:
             self.pool.terminate()
             self.pool.join()

@@ -93,6 +93,13 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
     schemas: dict[str, dict[str, Any]] = {}
     for name in ("common", *KINDS):
         path = directory / f"{name}.schema.json"
+        # A schema is read only if it is a regular file of this folder: a link could read any
+        # file, and opening a FIFO would block.
+        real = path.resolve()
+        if path.exists() and (not real.is_relative_to(directory) or not real.is_file()):
+            raise SetupError(
+                f"schema 文件 {path} 不是这个文件夹中的普通文件(符号链接或特殊文件),不会被读取。"
+            )
         try:
             schemas[name] = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:

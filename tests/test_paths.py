@@ -161,6 +161,21 @@ def test_a_policy_link_out_of_the_repository_is_never_read(
     assert snapshot(repo) == before
 
 
+@pytest.mark.parametrize("make", ["link", "fifo"])
+def test_a_schema_file_that_is_no_regular_file_is_never_read(repo: Path, make: str) -> None:
+    schema = repo / "schemas" / "common.schema.json"
+    schema.unlink()
+    if make == "link":
+        schema.symlink_to("/etc/passwd")
+    else:
+        os.mkfifo(schema)
+    before = snapshot(repo)
+    run = cli("validate", cwd=repo)  # a FIFO opened for reading would hang until the timeout
+    refused(run, 2, "common.schema.json 不是这个文件夹中的普通文件")
+    assert "root:" not in run.out + run.err
+    assert snapshot(repo) == before
+
+
 def test_a_link_that_stays_inside_the_repository_is_read(repo: Path) -> None:
     (repo / "shared").mkdir()
     (repo / VICTIM).rename(repo / "shared" / "flow.yaml")

@@ -96,12 +96,20 @@ def _markdown(shift: int) -> markdown.Markdown:
     return md
 
 
-# Validation and the renderer ask for the same fields in one build: each is rendered once.
-@lru_cache(maxsize=65536)
 def render(text: str, shift: int = 0) -> Rendered:
     """Render a Markdown field, sanitise it, and say what the sanitiser had to change."""
+    return _cached(text, shift)  # one cache key however the caller passes `shift`
+
+
+# Validation and the renderer ask for the same fields in one build: each is rendered once.
+@lru_cache(maxsize=65536)
+def _cached(text: str, shift: int) -> Rendered:
     if not shift and text in _primed:
         return _primed.pop(text)
+    return _render(text, shift)
+
+
+def _render(text: str, shift: int) -> Rendered:
     text = text.strip()
     cost = sum(
         len(block) * (1 + sum(block.count(c) for c in _COSTLY)) for block in text.split("\n\n")
@@ -193,7 +201,7 @@ class Prefetch:
 
 
 def _render_plain(text: str) -> Rendered:
-    return render.__wrapped__(text, 0)
+    return _render(text, 0)
 
 
 def _as_text(text: str, finding: Finding) -> Rendered:

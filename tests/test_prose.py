@@ -246,5 +246,5 @@ def test_fields_rendered_ahead_in_workers_are_rendered_the_same() -> None:
     prefetch.finish()
     assert all(text in prose._primed for text in texts)
     for text in texts:
-        assert prose.render(text) == prose.render.__wrapped__(text, 0)
+        assert prose.render(text) == prose._render(text, 0)
     assert not any(text in prose._primed for text in texts)  # handed over once

@@ -12,6 +12,7 @@ import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -394,10 +395,7 @@ class _Loader:
         self, doc: Document, kind: str | None = None
     ) -> Iterator[tuple[tuple, str]]:
         """Every Markdown field of a document (the schemas mark them), with its path."""
-        kind = kind or self.kind_of(doc)
-        for pattern, notes in field_index(self.schemas, kind).items():
-            if notes.get("schema", {}).get("contentMediaType") != "text/markdown":
-                continue
+        for pattern in _markdown_patterns(self.schemas, kind or self.kind_of(doc)):
             for path, text in _expand(doc.data, pattern, ()):
                 if isinstance(text, str):
                     yield path, text
@@ -411,6 +409,16 @@ class _Loader:
         if settings is not None:
             return {s["id"]: s["kind"] for s in settings.data["sections"]}[folder]
         return folder
+
+
+@lru_cache(maxsize=64)
+def _markdown_patterns(schemas: SchemaSet, kind: str) -> tuple[tuple[str, ...], ...]:
+    """Where a kind of document holds Markdown (contentMediaType text/markdown in its schema)."""
+    return tuple(
+        pattern
+        for pattern, notes in field_index(schemas, kind).items()
+        if notes.get("schema", {}).get("contentMediaType") == "text/markdown"
+    )
 
 
 PREFETCH_FROM = 500  # policy files; below this, forking workers costs more than it saves

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import duties, labels, prose, terms, views
+from . import duties, labels, parts, prose, terms, views
 from .edition import view
 from .export import tasks_csv
 from .feed import atom
@@ -198,18 +198,10 @@ class Linker:
     def __init__(self, handbook: Handbook) -> None:
         self.policies = {p.id: f"{p.section}/{p.id}.md" for p in handbook.policies}
         self.parts = {
-            part.id: f"{self.policies[p.id]}#{part.id}"
+            item.id: f"{self.policies[p.id]}#{item.id}"
             for p in handbook.policies
-            for part in (
-                *p.kpis,
-                *p.severity_levels,
-                *p.procedures,
-                *p.playbooks,
-                *p.services,
-                *p.reports,
-                *p.meetings,
-                *p.report_definitions,
-            )
+            for part, item in parts.named(p)
+            if part.anchored
         }
 
     def policy(self, ident: str) -> str:
@@ -416,6 +408,7 @@ class Renderer:
             )
         ]
         for section in hb.sections:
+            members = hb.in_section(section.id)
             pages.append(
                 self.page(
                     "section.md.jinja",
@@ -424,7 +417,8 @@ class Renderer:
                     section.title,
                     meta=self.summary_only,  # quick-reference tables stay searchable in full mode
                     section=section,
-                    members=hb.in_section(section.id),
+                    members=members,
+                    overview_parts=overview_parts(section.kind, members),
                 )
             )
         for policy in hb.policies:
@@ -634,6 +628,7 @@ class Renderer:
             meta=self.summary_only,
             shift=shift,
             policy=policy,
+            held_parts=list(parts.held(policy)),
             section=next(s for s in self.handbook.sections if s.id == policy.section),
             cited_by=self.citations.get(policy.id, []),
             flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", path),
@@ -649,6 +644,14 @@ class Renderer:
             )
             for proc in policy.procedures
         ]
+
+
+def overview_parts(kind: str, members: list[Policy]) -> list[parts.Part]:
+    """The parts a section page sums up: those its policies in force hold, the kind's first."""
+    live = [p for p in members if p.status != "retired"]
+    usual = parts.KIND_PARTS.get(kind, ())
+    found = [part for part in parts.PARTS if part.overview and any(part.items(p) for p in live)]
+    return sorted(found, key=lambda part: part.key not in usual)
 
 
 def shift_headings(markdown: str) -> str:

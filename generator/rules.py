@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lint, prose, reserved
+from . import lint, parts, prose, reserved
 from .edition import NAMES, visible
 from .errors import Diagnostic, Severity
 from .labels import number
@@ -17,36 +17,14 @@ from .loader import Document
 from .model import REVIEW_MONTHS, Handbook, Policy, Ref, add_months
 
 # Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
-POLICY_PARTS = {
-    "checklist": "checklists",
-    "service": "services",
-    "procedure": "procedures",
-    "report": "reports",
-    "channel": "channels",
-    "meeting": "meetings",
-    "kpi": "kpis",
-    "report-definition": "report_definitions",
-    "severity": "severity_levels",
-    "playbook": "playbooks",
-    "obligation": "obligations",
-}
+POLICY_PARTS = {namespace: part.key for namespace, part in parts.BY_NAMESPACE.items()}
 NOUNS = {
     "policy": "政策",
     "role": "角色",
     "term": "术语",
     "department": "部门",
     "group": "小组",
-    "checklist": "清单",
-    "service": "服务",
-    "procedure": "流程",
-    "report": "汇报",
-    "channel": "渠道",
-    "meeting": "会议",
-    "kpi": "指标",
-    "report-definition": "报表",
-    "severity": "事件级别",
-    "playbook": "预案",
-    "obligation": "合规义务",
+    **{namespace: part.noun for namespace, part in parts.BY_NAMESPACE.items()},
 }
 WHERE = {
     "role": "请使用 policies/roles.yaml 中定义的角色 id,或先在那里添加这个角色。",
@@ -479,10 +457,7 @@ class Rules:
         roles = handbook.roles
         terms = handbook.terms
         policies = handbook.policy_map
-        part_owner: dict[str, Policy] = {}
-        for p in handbook.policies:
-            for part in (*p.kpis, *p.severity_levels, *p.procedures, *p.playbooks):
-                part_owner[part.id] = p
+        part_owner = {item.id: p for p in handbook.policies for _, item in parts.named(p)}
         departments = {d.id: d for d in handbook.organisation.departments}
         sections = {s.id: s for s in handbook.sections}
         for edition in ("client", "public"):

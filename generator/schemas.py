@@ -18,10 +18,18 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .errors import SetupError
+from .parts import KIND_PARTS, PARTS
 
-SECTION_KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
+SECTION_KINDS = tuple(KIND_PARTS)
 ROOT_FILES = {"handbook.yaml": "handbook", "roles.yaml": "roles", "glossary.yaml": "glossary"}
 KINDS = (*ROOT_FILES.values(), *SECTION_KINDS)
+# Every file of the set: shared definitions, the policy, one per part, one per document kind.
+FILES = (
+    "common",
+    "policy",
+    *(part.schema_file.removesuffix(".schema.json") for part in PARTS),
+    *KINDS,
+)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -91,7 +99,7 @@ def _load(directory: Path, stamp: tuple[tuple[str, int], ...]) -> SchemaSet:
     if not directory.is_dir():
         raise SetupError(f"找不到 schema 文件夹 {directory}")
     schemas: dict[str, dict[str, Any]] = {}
-    for name in ("common", *KINDS):
+    for name in FILES:
         path = directory / f"{name}.schema.json"
         # A schema is read only if it is a regular file of this folder: a link could read any
         # file, and opening a FIFO would block.

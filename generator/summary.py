@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import gitrepo, labels, prose
+from . import gitrepo, labels, parts, prose
 from .handbook import Result, load_handbook
 
 SHORT = 60  # values up to this many characters are shown old -> new
@@ -31,21 +31,7 @@ FIELD_NAMES = {
     "body": "正文",
     "section": "所属部分",
 }
-PART_NAMES = {
-    "checklists": "清单",
-    "services": "服务",
-    "procedures": "流程",
-    "reports": "汇报",
-    "channels": "沟通渠道",
-    "commitments": "响应承诺",
-    "meetings": "会议",
-    "kpis": "指标",
-    "report_definitions": "报表定义",
-    "severity_levels": "事件级别",
-    "escalation": "升级链",
-    "playbooks": "处置预案",
-    "obligations": "合规义务",
-}
+PART_NAMES = {part.key: part.noun for part in parts.PARTS}
 
 
 @dataclass

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import prose
+from . import parts, prose
 from .model import (
     FREQUENCY_ORDER,
     ChangelogEntry,
@@ -50,16 +50,8 @@ def checklist_map(handbook: Handbook) -> dict[str, Checklist]:
 
 
 def part_map(handbook: Handbook) -> dict[str, str]:
-    """Map the id of every KPI, level, procedure, playbook and service to its display name."""
-    names: dict[str, str] = {}
-    for p in handbook.policies:
-        names.update((k.id, k.name) for k in p.kpis)
-        names.update((s.id, s.name) for s in p.severity_levels)
-        names.update((x.id, x.title) for x in (*p.procedures, *p.playbooks))
-        names.update(
-            (s.id, s.name) for s in (*p.services, *p.reports, *p.meetings, *p.report_definitions)
-        )
-    return names
+    """Map the id of every part that has one (KPI, procedure, level ...) to its display name."""
+    return {item.id: part.label(item) for p in handbook.policies for part, item in parts.named(p)}
 
 
 def checklists_by_frequency(handbook: Handbook) -> list[tuple[str, list[Checklist]]]:

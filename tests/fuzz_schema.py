@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from fuzz_payloads import Payload
 
+from generator.parts import BY_KEY, KIND_PARTS
+
 ROOT_FILES = {"handbook": "handbook.yaml", "roles": "roles.yaml", "glossary": "glossary.yaml"}
 EDITIONS = ["staff", "client", "public"]
 Path_ = tuple[str | int, ...]
@@ -219,6 +221,8 @@ class Schemas:
             if shape == "object":
                 props, _, inner = self.object_properties(node, base)
                 for name, sub in props.items():
+                    if not path and not usual(kind, name):
+                        continue
                     walk(sub, inner, (*path, name), seen)
             elif shape == "array":
                 sub, inner = self.items(node, base)
@@ -236,6 +240,15 @@ class Schemas:
         schema, base = self.root(kind)
         walk(schema, base, (), ())
         return out
+
+
+def usual(kind: str, key: str) -> bool:
+    """Whether a policy of `kind` is fuzzed with the top-level field `key`.
+
+    Any policy may hold any part, and every part has one schema: each part is fuzzed in the kind
+    that usually holds it, not six times over.
+    """
+    return key not in BY_KEY or key in KIND_PARTS.get(kind, (key,))
 
 
 # --- the handbook writer -----------------------------------------------------------------------
@@ -333,6 +346,8 @@ class Writer:
                     data[name] = list(EDITIONS)
                 elif name in data:
                     data[name] = self._complete(data[name], sub, inner, kind, (*path, name))
+                elif not path and not usual(kind, name):
+                    continue
                 elif self.has_free_text(kind, (*path, name)):
                     data[name] = self._synth(sub, inner, kind, (*path, name))
         elif shape == "array" and isinstance(data, list):
@@ -371,6 +386,8 @@ class Writer:
                 return part["enum"][0]
             if part.get("type") in ("integer", "number"):
                 return part.get("minimum", 1)
+            if part.get("type") == "string" and "pattern" not in part and "format" not in part:
+                return "待填"[: part.get("maxLength", 2)]  # a short text with no other rule
         raise AssertionError(f"the fuzzer cannot make up a value for {kind}:{path} ({refs})")
 
     # -- the instances of free-text fields in a document --

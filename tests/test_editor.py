@@ -10,6 +10,7 @@ from conftest import REPO, SCHEMAS, TODAY, make_handbook
 
 from generator import load_handbook
 from generator.scaffold import ScaffoldError, new_policy
+from generator.schemas import KINDS as DOCUMENT_KINDS
 
 KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
 
@@ -18,7 +19,8 @@ def test_vscode_maps_every_schema_to_its_files() -> None:
     settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
     assert sorted(Path(k).name for k in mapping) == sorted(
-        p.name for p in SCHEMAS.glob("*.schema.json") if p.name != "common.schema.json"
+        f"{kind}.schema.json"
+        for kind in DOCUMENT_KINDS  # the others are reached through $ref
     )
     handbook = load_handbook(REPO / "policies", SCHEMAS, today=TODAY).handbook
     for section in handbook.sections:

@@ -1,0 +1,135 @@
+"""The part registry: every structured part defined once, and any part usable in any policy."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, SCHEMAS, TODAY, make_handbook
+
+from generator import load_handbook, model
+from generator.parts import BY_KEY, KIND_PARTS, PARTS
+from generator.render import render_pages
+from generator.schemas import SECTION_KINDS
+
+TEMPLATES = REPO / "generator" / "templates"
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.key)
+def test_every_part_has_its_schema_model_template_and_noun(part) -> None:
+    schema = json.loads((SCHEMAS / part.schema_file).read_text(encoding="utf-8"))
+    assert schema["type"] == "array" and "items" in schema, part.schema_file
+    policy = json.loads((SCHEMAS / "policy.schema.json").read_text(encoding="utf-8"))
+    assert policy["properties"][part.key] == {"$ref": part.schema_file}
+    assert (TEMPLATES / part.template).is_file()
+    assert part.noun
+    hints = typing.get_type_hints(model.Policy)
+    assert hints[part.key] == tuple[part.model, ...], part.key
+    names = {f.name for f in dataclasses.fields(part.model)}
+    assert part.name in names
+    assert ("id" in names) == (part.namespace is not None), part.key
+
+
+def test_the_registry_is_the_only_list_of_parts() -> None:
+    policy = json.loads((SCHEMAS / "policy.schema.json").read_text(encoding="utf-8"))
+    referenced = {
+        k for k, v in policy["properties"].items() if v.get("$ref", "").startswith("part-")
+    }
+    assert referenced == set(BY_KEY)
+    assert sorted(p.name for p in SCHEMAS.glob("part-*.schema.json")) == sorted(
+        part.schema_file for part in PARTS
+    )
+    assert set(SECTION_KINDS) == set(KIND_PARTS)
+    assert all(key in BY_KEY for keys in KIND_PARTS.values() for key in keys)
+    # No other module spells out two or more part keys in one literal (a list, a dict, a set).
+    keys = set(BY_KEY)
+    for path in sorted((REPO / "generator").glob("*.py")):
+        if path.name == "parts.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                members = node.keys
+            elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+                members = node.elts
+            else:
+                continue
+            spelled = {m.value for m in members if isinstance(m, ast.Constant)} & keys
+            assert len(spelled) < 2, f"{path.name}:{node.lineno} lists parts {sorted(spelled)}"
+
+
+def _every_part_everywhere(policies: Path) -> dict[str, Path]:
+    """Give the policy of every section kind every part (items copied, their ids made unique)."""
+    files = {path.parent.name: path for path in sorted(policies.glob("*/*.yaml"))}
+    items: dict[str, list] = {}
+    for path in files.values():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for part in PARTS:
+            items.setdefault(part.key, []).extend(data.get(part.key) or [])
+    assert all(items[part.key] for part in PARTS), "the minimal handbook lacks a part"
+    for section, path in files.items():
+        # Staff only: what each edition may show is the edition tests' business, not this one's.
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        text = "".join("audience: [staff]\n" if x.startswith("audience:") else x for x in lines)
+        data = yaml.safe_load(text)
+        for part in PARTS:
+            if data.get(part.key):
+                continue
+            copies = []
+            for item in items[part.key]:
+                copy = dict(item)
+                if part.namespace:
+                    copy["id"] = f"{item['id']}-in-{section}"
+                copies.append(copy)
+            text += yaml.safe_dump({part.key: copies}, allow_unicode=True, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+    return files
+
+
+def test_every_part_can_go_into_a_policy_of_every_section_kind(tmp_path: Path) -> None:
+    policies = make_handbook(tmp_path)
+    files = _every_part_everywhere(policies)
+    assert set(files) == set(SECTION_KINDS)
+    result = load_handbook(policies, SCHEMAS, today=TODAY)
+    errors = [str(d) for d in result.diagnostics if d.severity.value == "error"]
+    assert result.ok, "\n".join(errors)
+    pages = {p.path: p.content for p in render_pages(result.handbook)}
+    for policy in result.handbook.policies:
+        page = pages[f"{policy.section}/{policy.id}.md"]
+        for part in PARTS:
+            for item in part.items(policy):
+                if part.namespace and part.anchored:
+                    assert f"{{#{item.id}}}" in page, (policy.id, part.key)
+        heading = "## 检查清单"
+        assert heading in page, policy.id
+    # Each section page sums up every part its policies hold that has a summary table.
+    for section in result.handbook.sections:
+        page = pages[f"{section.id}/index.md"]
+        for title in (
+            "## 全部服务",
+            "## 全部流程",
+            "## 汇报节奏一览",
+            "## 全部指标",
+            "## 合规义务登记表",
+        ):
+            assert title in page, (section.id, title)
+
+
+@pytest.mark.slow
+def test_a_handbook_with_every_part_everywhere_builds(tmp_path: Path, run_cli) -> None:
+    policies = make_handbook(tmp_path / "repo", schemas=True)
+    _every_part_everywhere(policies)
+    (tmp_path / "repo" / "mkdocs.yml").write_bytes((REPO / "mkdocs.yml").read_bytes())
+    (tmp_path / "repo" / "docs").mkdir()
+    (tmp_path / "repo" / "docs" / "assets").mkdir()
+    for asset in (REPO / "docs" / "assets").iterdir():
+        (tmp_path / "repo" / "docs" / "assets" / asset.name).write_bytes(asset.read_bytes())
+    run = run_cli("build", "--site-dir", "../site", cwd=tmp_path / "repo")
+    assert run.code == 0, run.err[-3000:]
+    page = (tmp_path / "site" / "scope" / "svc" / "index.html").read_text(encoding="utf-8")
+    for title in ("流程", "指标", "事件分级", "义务登记", "汇报"):
+        assert f">{title}<" in page or f">{title}</" in page or title in page, title

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import labels
-from .model import Checklist, ChecklistItem, Handbook, Policy
+from . import parts
+from .model import Handbook, Policy
+from .tasks import Task
 
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "per-event")
 # How pages name each frequency when speaking to the reader about their own work.
@@ -17,54 +18,7 @@ HEADINGS = {
     "quarterly": "每季度",
     "per-event": "发生事件时",
 }
-KINDS = {
-    "checklist": "清单",
-    "report": "汇报",
-    "report-definition": "报表",
-    "meeting": "会议",
-    "kpi": "指标",
-    "step": "流程步骤",
-    "playbook": "危机预案步骤",
-    "escalation": "升级链",
-    "severity": "事件处置",
-}
 RACI = {"owner": "责", "approver": "批", "performs": "执", "informed": "知"}
-
-
-@dataclass(frozen=True)
-class Task:
-    """One thing one role does at a frequency, with the page item it comes from."""
-
-    frequency: str
-    kind: str
-    role: str
-    policy: Policy
-    group: str  # tasks of one group are shown, ticked and exported together
-    group_title: str
-    text: str
-    detail: str = ""
-    evidence: str = ""
-    event: str = ""  # what triggers a per-event task
-    target: tuple[str, str] | None = None  # (link kind, id) of the item the task comes from
-    checklist: Checklist | None = None
-    item: ChecklistItem | None = None
-
-    @property
-    def tickable(self) -> bool:
-        """Recurring tasks and checklist items can be ticked; one-off event steps are read."""
-        return self.kind == "checklist" or self.frequency != "per-event"
-
-
-def item_detail(item: ChecklistItem) -> str:
-    """Spell an item's quota, deadline and time limit as one line of plain text."""
-    notes = []
-    if item.quota:
-        notes.append(f"定额 {labels.quota(item.quota)}")
-    if item.due:
-        notes.append(f"{item.due} 前")
-    if item.within:
-        notes.append(f"时限 {labels.duration(item.within)}")
-    return ";".join(notes)
 
 
 def all_tasks(handbook: Handbook) -> list[Task]:
@@ -77,146 +31,13 @@ def all_tasks(handbook: Handbook) -> list[Task]:
 
 
 def policy_tasks(handbook: Handbook, policy: Policy) -> list[Task]:
+    """The tasks a policy's parts give roles, kind by kind in the order duty pages show them."""
     out: list[Task] = []
-    for c in policy.checklists:
-        for item in c.items:
-            out.append(
-                Task(
-                    c.frequency,
-                    "checklist",
-                    item.role or c.role,
-                    policy,
-                    c.id,
-                    c.title,
-                    item.text,
-                    item_detail(item),
-                    item.evidence or "",
-                    c.event or "",
-                    ("checklist", c.id),
-                    c,
-                    item,
-                )
-            )
-    for r in policy.reports:
-        to = "、".join("客户" if x == "client" else handbook.roles[x].name for x in r.recipients)
-        when = f"{r.due};" if r.due else ""
-        out.append(
-            _recurring(
-                policy,
-                r.cadence,
-                "report",
-                r.prepared_by,
-                f"编写并发送{r.name}",
-                f"{when}发给{to}",
-                r.id,
-            )
-        )
-    for d in policy.report_definitions:
-        out.append(
-            _recurring(
-                policy, d.cadence, "report-definition", d.prepared_by, f"编制{d.name}", "", d.id
-            )
-        )
-    for m in policy.meetings:
-        when = m.when or ""
-        out.append(_recurring(policy, m.cadence, "meeting", m.chair, f"主持{m.name}", when, m.id))
-        for person in m.participants:
-            if person not in ("client", m.chair):
-                out.append(
-                    _recurring(policy, m.cadence, "meeting", person, f"参加{m.name}", when, m.id)
-                )
-    for k in policy.kpis:
-        unit = k.unit
-        detail = (
-            f"目标 {labels.number(k.target)}{unit},到 {labels.number(k.warning)}{unit} 预警、"
-            f"{labels.number(k.alert)}{unit} 告警"
-        )
-        out.append(
-            _recurring(policy, k.frequency, "kpi", k.owner, f"统计并检查{k.name}", detail, k.id)
-        )
-    for proc in policy.procedures:
-        for n, step in enumerate(proc.steps, 1):
-            within = f";时限 {labels.duration(step.within)}" if step.within else ""
-            out.append(
-                Task(
-                    "per-event",
-                    "step",
-                    step.who,
-                    policy,
-                    f"procedure-{proc.id}",
-                    proc.title,
-                    step.what,
-                    f"第 {n} 步{within}",
-                    step.output or "",
-                    proc.trigger,
-                    ("part", proc.id),
-                )
-            )
-    for pb in policy.playbooks:
-        for n, step in enumerate(pb.steps, 1):
-            within = f";时限 {labels.duration(step.within)}" if step.within else ""
-            out.append(
-                Task(
-                    "per-event",
-                    "playbook",
-                    step.who,
-                    policy,
-                    f"playbook-{pb.id}",
-                    pb.title,
-                    step.what,
-                    f"第 {n} 步{within}",
-                    step.output or "",
-                    f"发生{labels.INCIDENT[pb.incident]}事件",
-                    ("part", pb.id),
-                )
-            )
-    for n, e in enumerate(policy.escalation, 1):
-        out.append(
-            Task(
-                "per-event",
-                "escalation",
-                e.role,
-                policy,
-                f"escalation-{policy.id}",
-                "事件升级",
-                e.action,
-                f"升级链第 {n} 级;时限 {labels.duration(e.within)}",
-                event="事件按升级链升级到本级",
-                target=("policy", policy.id),
-            )
-        )
-    for lvl in policy.severity_levels:
-        out.append(
-            Task(
-                "per-event",
-                "severity",
-                lvl.lead,
-                policy,
-                f"severity-{lvl.id}",
-                lvl.name,
-                f"担任{lvl.name}事件的处置负责人,启动处置",
-                f"发现后 {labels.duration(lvl.first_response)} 内",
-                event=f"发生{lvl.name}事件",
-                target=("part", lvl.id),
-            )
-        )
+    for part in sorted(parts.PARTS, key=lambda p: p.task_rank):
+        items = part.items(policy)
+        if part.tasks is not None and items:
+            out.extend(part.tasks(handbook, policy, items))
     return out
-
-
-def _recurring(
-    policy: Policy, frequency: str, kind: str, role: str, text: str, detail: str, ident: str
-) -> Task:
-    return Task(
-        frequency,
-        kind,
-        role,
-        policy,
-        f"{role}-{frequency}-{kind}",
-        KINDS[kind],
-        text,
-        detail,
-        target=("part", ident),
-    )
 
 
 @dataclass
@@ -250,7 +71,7 @@ def grouped(tasks: list[Task]) -> list[tuple[str, list[Group]]]:
         if task.group not in groups:
             groups[task.group] = Group(task.group, task.group_title, task.kind, task.frequency, [])
         groups[task.group].tasks.append(task)
-    order = {kind: i for i, kind in enumerate(KINDS)}
+    order = {kind: i for i, kind in enumerate(parts.TASK_KINDS)}
     return [
         (freq, sorted(by_frequency[freq].values(), key=lambda g: order[g.kind]))
         for freq in FREQUENCIES
@@ -288,26 +109,13 @@ def matrix(handbook: Handbook) -> dict[str, dict[str, list[str]]]:
         row[policy.owner].append("owner")
         if "approver" not in row[policy.approver]:
             row[policy.approver].append("approver")
-        informed = set()
-        for r in policy.reports:
-            informed |= set(r.recipients)
-        for d in policy.report_definitions:
-            informed |= set(d.recipients)
-        for lvl in policy.severity_levels:
-            informed |= set(lvl.notify)
-        for m in policy.meetings:
-            informed |= set(m.participants)
         performs = {t.role for t in policy_tasks(handbook, policy)}
-        for s in policy.services:
-            performs |= {s.owner, *s.performed_by}
-        for c in policy.commitments:
-            performs.add(c.who)
-        for proc in policy.procedures:
-            performs.add(proc.owner)
-            for h in proc.handoffs:
-                performs |= {h.from_, h.to}
-        for o in policy.obligations:
-            performs.add(o.owner)
+        informed: set[str] = set()
+        for part in parts.PARTS:
+            for item in part.items(policy) if part.people else ():
+                acts, told = part.people(item)
+                performs |= acts
+                informed |= told
         for role in sorted(performs):
             row[role].append("performs")
         for role in sorted(informed - performs - {"client"}):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from .duties import HEADINGS, KINDS, Task
+from .duties import HEADINGS
 from .model import Role
+from .parts import TASK_KINDS
+from .tasks import Task
 
 COLUMNS = ("频率", "类型", "来源", "事项", "要求", "凭证", "触发事件", "执行角色", "出自政策")
 
@@ -21,7 +23,7 @@ def tasks_csv(tasks: list[Task], roles: dict[str, Role]) -> bytes:
             _cell(value)
             for value in (
                 HEADINGS[t.frequency],
-                KINDS[t.kind],
+                TASK_KINDS[t.kind],
                 t.group_title,
                 t.text,
                 t.detail,

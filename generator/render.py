@@ -30,6 +30,7 @@ from .orgchart import org_chart_svg
 from .reference import KIND_FILES, all_fields
 from .sanitize import clean_page
 from .schemas import SchemaSet
+from .tasks import Task
 
 GLOSSARY = "glossary.md"
 PRINT = "print.md"
@@ -425,7 +426,7 @@ class Renderer:
             pages.append(self.policy_page(policy))
             pages.extend(self.flowcharts(policy))
         live = duties.all_tasks(hb)  # computed once: tasks in force feed several kinds of page
-        by_checklist: dict[str, list[duties.Task]] = {}
+        by_checklist: dict[str, list[Task]] = {}
         drafts = [
             t for p in hb.policies if p.status != "active" for t in duties.policy_tasks(hb, p)
         ]
@@ -475,7 +476,7 @@ class Renderer:
                 groups=views.checklists_by_frequency(hb),
             )
         )
-        by_role_id: dict[str, list[duties.Task]] = {}
+        by_role_id: dict[str, list[Task]] = {}
         for task in live:
             by_role_id.setdefault(task.role, []).append(task)
         for role in hb.organisation.roles:

@@ -11,7 +11,6 @@ from .model import (
     FREQUENCY_ORDER,
     ChangelogEntry,
     Checklist,
-    ChecklistItem,
     Handbook,
     Policy,
     Role,
@@ -67,45 +66,17 @@ def checklists_by_frequency(handbook: Handbook) -> list[tuple[str, list[Checklis
 
 
 @dataclass
-class Duty:
-    """A checklist as one role sees it: only the items that role does."""
-
-    checklist: Checklist
-    items: list[ChecklistItem]
-
-
-@dataclass
-class StepDuty:
-    policy: Policy
-    title: str
-    anchor: str
-    trigger: str
-    steps: list[tuple[int, object]]
-
-
-@dataclass
 class RoleDuties:
-    """Everything one role owns, approves or takes part in."""
+    """Everything one role owns, approves or takes part in (its tasks come from duties.py)."""
 
     role: Role
     boss: Role | None
     reports: list[Role]
     owns: list[Policy] = field(default_factory=list)
     approves: list[Policy] = field(default_factory=list)
-    checklists: list[tuple[str, list[Duty]]] = field(default_factory=list)
-    procedures: list[StepDuty] = field(default_factory=list)
-    kpis: list[tuple[Policy, object]] = field(default_factory=list)
-    services: list[tuple[Policy, object]] = field(default_factory=list)
-    communication: list[tuple[Policy, str, object]] = field(default_factory=list)
-    crisis: list[tuple[Policy, str, object]] = field(default_factory=list)
-    obligations: list[tuple[Policy, object]] = field(default_factory=list)
+    # Parts with a section of their own on a role's page, with the items the role has a hand in.
+    parts: list[tuple[parts.Part, list[tuple[Policy, object]]]] = field(default_factory=list)
     involved: list[Policy] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.owns or self.approves or self.checklists or self.procedures or self.involved
-        )
 
 
 def role_duties(handbook: Handbook, role_id: str) -> RoleDuties:
@@ -117,8 +88,9 @@ def role_duties(handbook: Handbook, role_id: str) -> RoleDuties:
         boss=roles.get(role.reports_to) if role.reports_to else None,
         reports=[r for r in handbook.organisation.roles if r.reports_to == role_id],
     )
-    by_frequency: dict[str, list[Duty]] = defaultdict(list)
     named: set[str] = set()
+    found: dict[str, list[tuple[Policy, object]]] = defaultdict(list)
+    shown = [part for part in parts.PARTS if part.on_role_page is not None]
     for policy in handbook.policies:
         if policy.status == "retired":
             continue
@@ -126,46 +98,15 @@ def role_duties(handbook: Handbook, role_id: str) -> RoleDuties:
             duties.owns.append(policy)
         if policy.approver == role_id:
             duties.approves.append(policy)
-        for checklist in policy.checklists:
-            mine = [i for i in checklist.items if (i.role or checklist.role) == role_id]
-            if mine:
-                by_frequency[checklist.frequency].append(Duty(checklist, mine))
-        for proc in policy.procedures:
-            steps = [(n, s) for n, s in enumerate(proc.steps, 1) if s.who == role_id]
-            if steps or proc.owner == role_id:
-                duties.procedures.append(StepDuty(policy, proc.title, proc.id, proc.trigger, steps))
-        duties.kpis += [(policy, k) for k in policy.kpis if k.owner == role_id]
-        duties.services += [
-            (policy, s) for s in policy.services if s.owner == role_id or role_id in s.performed_by
-        ]
-        duties.communication += [
-            (policy, "汇报", r) for r in policy.reports if r.prepared_by == role_id
-        ]
-        duties.communication += [
-            (policy, "会议", m)
-            for m in policy.meetings
-            if m.chair == role_id or role_id in m.participants
-        ]
-        duties.communication += [
-            (policy, "响应承诺", c) for c in policy.commitments if c.who == role_id
-        ]
-        duties.crisis += [
-            (policy, "事件级别", lvl)
-            for lvl in policy.severity_levels
-            if lvl.lead == role_id or role_id in lvl.notify
-        ]
-        duties.crisis += [(policy, "升级链", e) for e in policy.escalation if e.role == role_id]
-        duties.crisis += [
-            (policy, "处置预案", pb)
-            for pb in policy.playbooks
-            if any(s.who == role_id for s in pb.steps)
-        ]
-        duties.obligations += [(policy, o) for o in policy.obligations if o.owner == role_id]
+        for part in shown:
+            found[part.key] += [
+                (policy, item) for item in part.items(policy) if part.on_role_page(item, role_id)
+            ]
         if role_id in policy.participants:
             named.add(policy.id)
+    duties.parts = [(part, found[part.key]) for part in shown if found[part.key]]
     mentioned = {p.id for p in duties.owns + duties.approves}
     duties.involved = [p for p in handbook.policies if p.id in named and p.id not in mentioned]
-    duties.checklists = [(f, by_frequency[f]) for f in _DAILY_FIRST if by_frequency.get(f)]
     return duties
 
 

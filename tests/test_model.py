@@ -7,6 +7,7 @@ import datetime as dt
 from conftest import MINIMAL, SCHEMAS, TODAY
 
 from generator import load_handbook
+from generator.duties import tasks_of
 from generator.labels import duration, number, quota
 from generator.model import Quota, add_months
 from generator.views import (
@@ -50,8 +51,12 @@ def test_views() -> None:
     assert [f for f, _ in checklists_by_frequency(hb)] == ["daily"]
     duties = role_duties(hb, "operator")
     assert duties.boss.id == "manager"
-    assert [d.checklist.id for _, ds in duties.checklists for d in ds] == ["operator-daily"]
-    assert [k.id for _, k in duties.kpis] == ["kpi-refund"]
+    shown = {part.key: [item for _, item in found] for part, found in duties.parts}
+    assert [s.id for s in shown["services"]] == ["store-ops"]
+    assert [c.who for c in shown["commitments"]] == ["operator"]
+    mine = tasks_of(hb, "operator")
+    assert {t.checklist.id for t in mine if t.checklist} == {"operator-daily"}
+    assert [t.target for t in mine if t.kind == "kpi"] == [("part", "kpi-refund")]
     from generator.terms import usage
 
     assert [p.id for p in usage(hb.policies, hb.glossary)["gmv"]] == ["flow", "report", "kpis"]

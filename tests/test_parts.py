@@ -33,6 +33,11 @@ def test_every_part_has_its_schema_model_template_and_noun(part) -> None:
     names = {f.name for f in dataclasses.fields(part.model)}
     assert part.name in names
     assert ("id" in names) == (part.namespace is not None), part.key
+    if part.tasks is not None:  # the tasks it gives roles have a kind duty pages can name
+        assert part.task_kind and part.task_label and part.task_rank, part.key
+    if part.on_role_page is not None:  # a role's page has a section for it
+        assert part.role_template and (TEMPLATES / part.role_template).is_file()
+    assert part.kinds and set(part.kinds) <= set(SECTION_KINDS)
 
 
 def test_the_registry_is_the_only_list_of_parts() -> None:
@@ -45,6 +50,9 @@ def test_the_registry_is_the_only_list_of_parts() -> None:
         part.schema_file for part in PARTS
     )
     assert set(SECTION_KINDS) == set(KIND_PARTS)
+    assert len({p.order for p in PARTS}) == len(PARTS)  # a page shows them in one order
+    ranks = [p.task_rank for p in PARTS if p.task_kind]
+    assert len(set(ranks)) == len(ranks)
     assert all(key in BY_KEY for keys in KIND_PARTS.values() for key in keys)
     # No other module spells out two or more part keys in one literal (a list, a dict, a set).
     keys = set(BY_KEY)

@@ -1,0 +1,36 @@
+"""KPIs: definition, formula, unit, target, warning and alert thresholds, frequency, owner."""
+
+from __future__ import annotations
+
+from .. import labels, model
+from ..tasks import Task, recurring
+from . import Part
+
+LABEL = "指标"
+
+
+def tasks(handbook: model.Handbook, policy: model.Policy, kpis: tuple) -> list[Task]:
+    out = []
+    for k in kpis:
+        unit = k.unit
+        detail = (
+            f"目标 {labels.number(k.target)}{unit},到 {labels.number(k.warning)}{unit} 预警、"
+            f"{labels.number(k.alert)}{unit} 告警"
+        )
+        text = f"统计并检查{k.name}"
+        out.append(recurring(policy, k.frequency, "kpi", LABEL, k.owner, text, detail, k.id))
+    return out
+
+
+PART = Part(
+    "kpis",
+    "指标",
+    model.Kpi,
+    order=70,
+    kinds=("data",),
+    namespace="kpi",
+    task_kind="kpi",
+    task_label=LABEL,
+    task_rank=50,
+    tasks=tasks,
+)

@@ -1,0 +1,37 @@
+"""Procedures: a trigger and numbered steps (who, what, within how long), drawn as a flowchart."""
+
+from __future__ import annotations
+
+from .. import model
+from ..tasks import Task, steps
+from . import Part
+
+
+def tasks(handbook: model.Handbook, policy: model.Policy, procedures: tuple) -> list[Task]:
+    return [
+        task
+        for proc in procedures
+        for task in steps(
+            policy, "step", f"procedure-{proc.id}", proc.title, proc.trigger, proc.id, proc.steps
+        )
+    ]
+
+
+def people(proc: model.Procedure) -> tuple[set[str], set[str]]:
+    return {proc.owner, *(r for h in proc.handoffs for r in (h.from_, h.to))}, set()
+
+
+PART = Part(
+    "procedures",
+    "流程",
+    model.Procedure,
+    order=20,
+    kinds=("workflow",),
+    namespace="procedure",
+    name="title",
+    task_kind="step",
+    task_label="流程步骤",
+    task_rank=60,
+    tasks=tasks,
+    people=people,
+)

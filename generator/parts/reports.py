@@ -1,0 +1,42 @@
+"""Reports: what is sent to whom at which cadence (daily, weekly, monthly reports)."""
+
+from __future__ import annotations
+
+from .. import model
+from ..tasks import Task, recurring
+from . import Part
+
+LABEL = "汇报"
+
+
+def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> list[Task]:
+    out = []
+    for r in reports:
+        to = "、".join("客户" if x == "client" else handbook.roles[x].name for x in r.recipients)
+        when = f"{r.due};" if r.due else ""
+        text = f"编写并发送{r.name}"
+        out.append(
+            recurring(
+                policy, r.cadence, "report", LABEL, r.prepared_by, text, f"{when}发给{to}", r.id
+            )
+        )
+    return out
+
+
+def people(report: model.Report) -> tuple[set[str], set[str]]:
+    return set(), set(report.recipients)
+
+
+PART = Part(
+    "reports",
+    "汇报",
+    model.Report,
+    order=30,
+    kinds=("communication",),
+    namespace="report",
+    task_kind="report",
+    task_label=LABEL,
+    task_rank=20,
+    tasks=tasks,
+    people=people,
+)

@@ -7,7 +7,8 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 from . import labels
-from .model import Procedure, Role
+from .model import Role
+from .parts.procedures import Procedure
 
 WIDTH = 680
 MARGIN = 20

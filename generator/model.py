@@ -57,200 +57,11 @@ class Quota:
 
 
 @dataclass(frozen=True)
-class ChecklistItem:
-    text: str
-    quota: Quota | None = None
-    evidence: str | None = None
-    due: str | None = None
-    within: str | None = None
-    role: RoleId | None = None
-    serves: Serves | None = None
-
-
-@dataclass(frozen=True)
-class Checklist:
-    id: str
-    title: str
-    role: RoleId
-    frequency: str
-    items: tuple[ChecklistItem, ...]
-    event: str | None = None
-    summary: str | None = None
-    audience: tuple[str, ...] = ("staff",)
-    policy: Policy | None = field(default=None, compare=False, repr=False, metadata=DERIVED)
-
-
-@dataclass(frozen=True)
 class Step:
     who: RoleId
     what: str
     within: str | None = None
     output: str | None = None
-
-
-@dataclass(frozen=True)
-class Handoff:
-    from_: RoleId
-    to: RoleId
-    what: str
-    within: str | None = None
-
-
-@dataclass(frozen=True)
-class Procedure:
-    id: str
-    title: str
-    trigger: str
-    owner: RoleId
-    steps: tuple[Step, ...]
-    summary: str | None = None
-    handoffs: tuple[Handoff, ...] = ()
-    outputs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Deliverable:
-    name: str
-    frequency: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Service:
-    id: str
-    name: str
-    summary: str
-    includes: tuple[str, ...]
-    owner: RoleId
-    platforms: tuple[str, ...] = ()
-    excludes: tuple[str, ...] = ()
-    deliverables: tuple[Deliverable, ...] = ()
-    performed_by: tuple[RoleId, ...] = ()
-
-
-@dataclass(frozen=True)
-class Report:
-    id: str
-    name: str
-    cadence: str
-    prepared_by: RoleId
-    recipients: tuple[Recipient, ...]
-    contents: tuple[str, ...]
-    due: str | None = None
-    channel: str | None = None
-    kpis: tuple[KpiId, ...] = ()
-
-
-@dataclass(frozen=True)
-class Channel:
-    id: str
-    name: str
-    purpose: str
-    hours: str | None = None
-    owner: RoleId | None = None
-
-
-@dataclass(frozen=True)
-class Commitment:
-    situation: str
-    within: str
-    who: RoleId
-    hours: str | None = None
-    resolve_within: str | None = None
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: str
-    name: str
-    cadence: str
-    chair: RoleId
-    participants: tuple[Recipient, ...]
-    agenda: tuple[str, ...]
-    when: str | None = None
-    duration: str | None = None
-    output: str | None = None
-
-
-@dataclass(frozen=True)
-class Kpi:
-    id: str
-    name: str
-    definition: str
-    unit: str
-    direction: str
-    target: float
-    warning: float
-    alert: float
-    frequency: str
-    source: str
-    owner: RoleId
-    formula: str | None = None
-    notes: str | None = None
-    policy: Policy | None = field(default=None, compare=False, repr=False, metadata=DERIVED)
-
-
-@dataclass(frozen=True)
-class ReportDefinition:
-    id: str
-    name: str
-    cadence: str
-    kpis: tuple[KpiId, ...]
-    prepared_by: RoleId
-    recipients: tuple[Recipient, ...]
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class SeverityLevel:
-    id: str
-    level: int
-    name: str
-    criteria: tuple[str, ...]
-    first_response: str
-    lead: RoleId
-    client_notice: str | None = None
-    notify: tuple[RoleId, ...] = ()
-    examples: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class EscalationStep:
-    role: RoleId
-    within: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Statement:
-    title: str
-    channel: str
-    template: str
-
-
-@dataclass(frozen=True)
-class Playbook:
-    id: str
-    incident: str
-    title: str
-    severity: LevelId
-    signals: tuple[str, ...]
-    steps: tuple[Step, ...]
-    statements: tuple[Statement, ...] = ()
-
-
-@dataclass(frozen=True)
-class Obligation:
-    id: str
-    source: str
-    requirement: str
-    owner: RoleId
-    controls: tuple[str, ...]
-    article: str | None = None
-    kind: str | None = None
-    satisfied_by: tuple[PolicyId, ...] = ()
-    evidence: tuple[str, ...] = ()
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,7 +94,9 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Policy:
+class PolicyCore:
+    """What every policy says; the parts it may hold are added from the registry (parts/)."""
+
     id: str
     title: str
     section: str
@@ -302,19 +115,6 @@ class Policy:
     terms: tuple[TermId, ...] = ()
     references: tuple[Reference, ...] = ()
     body: str = ""
-    checklists: tuple[Checklist, ...] = ()
-    services: tuple[Service, ...] = ()
-    procedures: tuple[Procedure, ...] = ()
-    reports: tuple[Report, ...] = ()
-    channels: tuple[Channel, ...] = ()
-    commitments: tuple[Commitment, ...] = ()
-    meetings: tuple[Meeting, ...] = ()
-    kpis: tuple[Kpi, ...] = ()
-    report_definitions: tuple[ReportDefinition, ...] = ()
-    severity_levels: tuple[SeverityLevel, ...] = ()
-    escalation: tuple[EscalationStep, ...] = ()
-    playbooks: tuple[Playbook, ...] = ()
-    obligations: tuple[Obligation, ...] = ()
     # Set by the loader, not read from YAML: the file (relative to the repository) and every role named.
     source: Path = field(default=Path(), compare=False, metadata=DERIVED)
     participants: frozenset[str] = field(default=frozenset(), compare=False, metadata=DERIVED)
@@ -453,11 +253,11 @@ class Handbook:
         return sorted(chosen, key=lambda p: (rank[p.status], p.id))
 
     @property
-    def checklists(self) -> list[Checklist]:
+    def checklists(self) -> list[Any]:
         return [c for p in self.policies for c in p.checklists]
 
     @property
-    def kpis(self) -> list[Kpi]:
+    def kpis(self) -> list[Any]:
         return [k for p in self.policies for k in p.kpis]
 
 
@@ -539,3 +339,8 @@ def _converter(hint: Any) -> Convert:
     if hint is float:
         return lambda value, doc, refs, path: float(value)
     return lambda value, doc, refs, path: value
+
+
+# The policy holds a field for every part of the registry, which is built from the part modules
+# (generator/parts/); they use the types above, so it comes last.
+from .parts import Policy  # noqa: E402

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import labels
-from .model import Checklist, ChecklistItem, Policy
+
+if TYPE_CHECKING:  # the part modules import this one while the model is still being built
+    from .model import Policy
+    from .parts.checklists import Checklist, ChecklistItem
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import parts, prose
-from .model import (
-    FREQUENCY_ORDER,
-    ChangelogEntry,
-    Checklist,
-    Handbook,
-    Policy,
-    Role,
-)
+from .model import FREQUENCY_ORDER, ChangelogEntry, Handbook, Policy, Role
+from .parts.checklists import Checklist
 
 _DAILY_FIRST = ("daily", "weekly", "monthly", "quarterly", "per-event")
 

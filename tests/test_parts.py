@@ -30,6 +30,7 @@ def test_every_part_has_its_schema_model_template_and_noun(part) -> None:
     assert part.noun
     hints = typing.get_type_hints(model.Policy)
     assert hints[part.key] == tuple[part.model, ...], part.key
+    assert part.model.__module__ == f"generator.parts.{part.key}"  # the part's own module
     names = {f.name for f in dataclasses.fields(part.model)}
     assert part.name in names
     assert ("id" in names) == (part.namespace is not None), part.key

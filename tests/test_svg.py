@@ -10,8 +10,9 @@ from conftest import MINIMAL, SCHEMAS, TODAY
 
 from generator import load_handbook
 from generator.flowchart import flowchart_svg, xml_safe
-from generator.model import Handbook, Procedure, Role
+from generator.model import Handbook, Role
 from generator.orgchart import org_chart_svg
+from generator.parts.procedures import Procedure
 
 SVG = "{http://www.w3.org/2000/svg}"
 PAYLOADS = [

@@ -11,6 +11,7 @@ Everything that lists parts reads PARTS: adding a part is adding a module here.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from ..tasks import Task
 # The section kinds: presets of the parts a section usually holds (each part names its own).
 KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
 
-Tasks = Callable[[model.Handbook, model.Policy, tuple], list[Task]]
+Tasks = Callable[[model.Handbook, model.PolicyCore, tuple], list[Task]]
 People = Callable[[Any], tuple[set[str], set[str]]]
 
 
@@ -86,6 +87,23 @@ def _discover() -> tuple[Part, ...]:
 
 
 PARTS: tuple[Part, ...] = _discover()  # in the order a policy page shows them
+
+
+def _policy() -> type:
+    """The policy: what every policy says (model.PolicyCore) and a list field for every part."""
+    return dataclasses.make_dataclass(
+        "Policy",
+        [(part.key, tuple[part.model, ...], dataclasses.field(default=())) for part in PARTS],
+        bases=(model.PolicyCore,),
+        frozen=True,
+        namespace={
+            "__module__": model.__name__,
+            "__doc__": "One policy file, every part it holds.",
+        },
+    )
+
+
+Policy = _policy()
 BY_KEY = {part.key: part for part in PARTS}
 BY_NAMESPACE = {part.namespace: part for part in PARTS if part.namespace}
 KIND_PARTS = {kind: tuple(p.key for p in PARTS if kind in p.kinds) for kind in KINDS}

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from . import Part
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+    purpose: str
+    hours: str | None = None
+    owner: model.RoleId | None = None
+
 
 PART = Part(
     "channels",
     "沟通渠道",
-    model.Channel,
+    Channel,
     order=40,
     kinds=("communication",),
     namespace="channel",

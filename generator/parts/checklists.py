@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .. import model
 from ..tasks import Task, item_detail
 from . import KINDS, Part
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    text: str
+    quota: model.Quota | None = None
+    evidence: str | None = None
+    due: str | None = None
+    within: str | None = None
+    role: model.RoleId | None = None
+    serves: model.Serves | None = None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    role: model.RoleId
+    frequency: str
+    items: tuple[ChecklistItem, ...]
+    event: str | None = None
+    summary: str | None = None
+    audience: tuple[str, ...] = ("staff",)
+    policy: model.Policy | None = field(
+        default=None, compare=False, repr=False, metadata=model.DERIVED
+    )
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> list[Task]:
@@ -32,7 +60,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
 PART = Part(
     "checklists",
     "检查清单",
-    model.Checklist,
+    Checklist,
     order=130,
     kinds=KINDS,
     namespace="checklist",

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from . import Part
 
 
-def people(commitment: model.Commitment) -> tuple[set[str], set[str]]:
+@dataclass(frozen=True)
+class Commitment:
+    situation: str
+    within: str
+    who: model.RoleId
+    hours: str | None = None
+    resolve_within: str | None = None
+
+
+def people(commitment: Commitment) -> tuple[set[str], set[str]]:
     return {commitment.who}, set()
 
 
 PART = Part(
     "commitments",
     "响应承诺",
-    model.Commitment,
+    Commitment,
     order=50,
     kinds=("communication",),
     name="situation",

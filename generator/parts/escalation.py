@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import labels, model
 from ..tasks import Task
 from . import Part
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    role: model.RoleId
+    within: str
+    action: str
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, chain: tuple) -> list[Task]:
@@ -28,7 +37,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, chain: tuple) -> list[
 PART = Part(
     "escalation",
     "升级链",
-    model.EscalationStep,
+    EscalationStep,
     order=100,
     kinds=("crisis",),
     name="action",

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .. import labels, model
 from ..tasks import Task, recurring
 from . import Part
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: str
+    definition: str
+    unit: str
+    direction: str
+    target: float
+    warning: float
+    alert: float
+    frequency: str
+    source: str
+    owner: model.RoleId
+    formula: str | None = None
+    notes: str | None = None
+    policy: model.Policy | None = field(
+        default=None, compare=False, repr=False, metadata=model.DERIVED
+    )
+
 
 LABEL = "指标"
 
@@ -25,7 +48,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, kpis: tuple) -> list[T
 PART = Part(
     "kpis",
     "指标",
-    model.Kpi,
+    Kpi,
     order=70,
     kinds=("data",),
     namespace="kpi",

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from ..tasks import Task, recurring
 from . import Part
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    name: str
+    cadence: str
+    chair: model.RoleId
+    participants: tuple[model.Recipient, ...]
+    agenda: tuple[str, ...]
+    when: str | None = None
+    duration: str | None = None
+    output: str | None = None
+
 
 LABEL = "会议"
 
@@ -23,14 +39,14 @@ def tasks(handbook: model.Handbook, policy: model.Policy, meetings: tuple) -> li
     return out
 
 
-def people(meeting: model.Meeting) -> tuple[set[str], set[str]]:
+def people(meeting: Meeting) -> tuple[set[str], set[str]]:
     return set(), set(meeting.participants)
 
 
 PART = Part(
     "meetings",
     "会议",
-    model.Meeting,
+    Meeting,
     order=60,
     kinds=("communication",),
     namespace="meeting",

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import labels, model
 from ..tasks import Task, steps
 from . import Part
+
+
+@dataclass(frozen=True)
+class Statement:
+    title: str
+    channel: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    incident: str
+    title: str
+    severity: model.LevelId
+    signals: tuple[str, ...]
+    steps: tuple[model.Step, ...]
+    statements: tuple[Statement, ...] = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, playbooks: tuple) -> list[Task]:
@@ -26,7 +46,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, playbooks: tuple) -> l
 PART = Part(
     "playbooks",
     "处置预案",
-    model.Playbook,
+    Playbook,
     order=110,
     kinds=("crisis",),
     namespace="playbook",

@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from ..tasks import Task, steps
 from . import Part
+
+
+@dataclass(frozen=True)
+class Handoff:
+    from_: model.RoleId
+    to: model.RoleId
+    what: str
+    within: str | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    id: str
+    title: str
+    trigger: str
+    owner: model.RoleId
+    steps: tuple[model.Step, ...]
+    summary: str | None = None
+    handoffs: tuple[Handoff, ...] = ()
+    outputs: tuple[str, ...] = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, procedures: tuple) -> list[Task]:
@@ -17,14 +39,14 @@ def tasks(handbook: model.Handbook, policy: model.Policy, procedures: tuple) -> 
     ]
 
 
-def people(proc: model.Procedure) -> tuple[set[str], set[str]]:
+def people(proc: Procedure) -> tuple[set[str], set[str]]:
     return {proc.owner, *(r for h in proc.handoffs for r in (h.from_, h.to))}, set()
 
 
 PART = Part(
     "procedures",
     "流程",
-    model.Procedure,
+    Procedure,
     order=20,
     kinds=("workflow",),
     namespace="procedure",

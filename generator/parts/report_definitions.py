@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from ..tasks import Task, recurring
 from . import Part
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    id: str
+    name: str
+    cadence: str
+    kpis: tuple[model.KpiId, ...]
+    prepared_by: model.RoleId
+    recipients: tuple[model.Recipient, ...]
+    description: str | None = None
+
 
 LABEL = "报表"
 
@@ -18,14 +32,14 @@ def tasks(handbook: model.Handbook, policy: model.Policy, definitions: tuple) ->
     ]
 
 
-def people(definition: model.ReportDefinition) -> tuple[set[str], set[str]]:
+def people(definition: ReportDefinition) -> tuple[set[str], set[str]]:
     return set(), set(definition.recipients)
 
 
 PART = Part(
     "report_definitions",
     "报表定义",
-    model.ReportDefinition,
+    ReportDefinition,
     order=80,
     kinds=("data",),
     namespace="report-definition",

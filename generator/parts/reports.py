@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from ..tasks import Task, recurring
 from . import Part
 
 LABEL = "汇报"
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    name: str
+    cadence: str
+    prepared_by: model.RoleId
+    recipients: tuple[model.Recipient, ...]
+    contents: tuple[str, ...]
+    due: str | None = None
+    channel: str | None = None
+    kpis: tuple[model.KpiId, ...] = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> list[Task]:
@@ -23,14 +38,14 @@ def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> lis
     return out
 
 
-def people(report: model.Report) -> tuple[set[str], set[str]]:
+def people(report: Report) -> tuple[set[str], set[str]]:
     return set(), set(report.recipients)
 
 
 PART = Part(
     "reports",
     "汇报",
-    model.Report,
+    Report,
     order=30,
     kinds=("communication",),
     namespace="report",

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import model
 from . import Part
 
 
-def people(service: model.Service) -> tuple[set[str], set[str]]:
+@dataclass(frozen=True)
+class Deliverable:
+    name: str
+    frequency: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    summary: str
+    includes: tuple[str, ...]
+    owner: model.RoleId
+    platforms: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    deliverables: tuple[Deliverable, ...] = ()
+    performed_by: tuple[model.RoleId, ...] = ()
+
+
+def people(service: Service) -> tuple[set[str], set[str]]:
     return {service.owner, *service.performed_by}, set()
 
 
 PART = Part(
     "services",
     "服务",
-    model.Service,
+    Service,
     order=10,
     kinds=("scope",),
     namespace="service",

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import labels, model
 from ..tasks import Task
 from . import Part
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    id: str
+    level: int
+    name: str
+    criteria: tuple[str, ...]
+    first_response: str
+    lead: model.RoleId
+    client_notice: str | None = None
+    notify: tuple[model.RoleId, ...] = ()
+    examples: tuple[str, ...] = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, levels: tuple) -> list[Task]:
@@ -25,14 +40,14 @@ def tasks(handbook: model.Handbook, policy: model.Policy, levels: tuple) -> list
     ]
 
 
-def people(level: model.SeverityLevel) -> tuple[set[str], set[str]]:
+def people(level: SeverityLevel) -> tuple[set[str], set[str]]:
     return set(), set(level.notify)
 
 
 PART = Part(
     "severity_levels",
     "事件级别",
-    model.SeverityLevel,
+    SeverityLevel,
     order=90,
     kinds=("crisis",),
     namespace="severity",

@@ -5,20 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from . import parts
+from .audience import EDITIONS, NAMES, visible
 from .model import Department, Editions, Glossary, Handbook, Organisation, Policy, Role
 
-EDITIONS = ("staff", "client", "public")
-NAMES = {"staff": "员工版", "client": "客户版", "public": "公众版"}
-
-
-def visible(audience: Iterable[str], edition: str) -> bool:
-    """Staff see everything; clients see what is for clients or the public; the public, its own."""
-    audience = set(audience)
-    if edition == "staff":
-        return True
-    if edition == "client":
-        return bool(audience & {"client", "public"})
-    return "public" in audience
+__all__ = ["EDITIONS", "NAMES", "view", "visible"]
 
 
 def view(handbook: Handbook, edition: str) -> Handbook:
@@ -101,21 +92,20 @@ def _departments(
 def _policy(
     policy: Policy, edition: str, ids: set[str], roles: set[str], terms: set[str]
 ) -> Policy:
-    obligations = tuple(
-        dataclasses.replace(o, satisfied_by=tuple(x for x in o.satisfied_by if x in ids))
-        for o in policy.obligations
-    )
+    cut = parts.Cut(edition, frozenset(ids))
+    kept = {}
+    for part in parts.PARTS:
+        items = part.items(policy)
+        if items:
+            items = part.cut(items, cut) if part.cut else items
+            # Copies, also where nothing is cut: an item that knows its policy must know the copy.
+            kept[part.key] = tuple(dataclasses.replace(item) for item in items)
     copy = dataclasses.replace(
         policy,
         related=tuple(r for r in policy.related if r in ids),
         terms=tuple(t for t in policy.terms if t in terms),
-        checklists=tuple(
-            dataclasses.replace(c) for c in policy.checklists if visible(c.audience, edition)
-        ),
-        kpis=tuple(dataclasses.replace(k) for k in policy.kpis),
-        obligations=obligations,
         participants=frozenset(r for r in policy.participants if r in roles),
+        **kept,
     )
-    for part in (*copy.checklists, *copy.kpis):
-        object.__setattr__(part, "policy", copy)  # the copies point at their own policy
+    parts.point_back(copy)
     return copy

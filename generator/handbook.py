@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import paths, prose
+from . import parts, paths, prose
 from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, document_from_bytes, read_bytes
 from .model import (
@@ -339,8 +339,7 @@ class _Loader:
         # abspath, not resolve(): no system call per path component, a thousand times over
         source = Path(os.path.relpath(os.path.abspath(doc.path), self.repo_abs))
         policy = dataclasses.replace(policy, source=source, participants=people)
-        for part in (*policy.checklists, *policy.kpis):
-            object.__setattr__(part, "policy", policy)
+        parts.point_back(policy)
         return policy
 
     def index(self, roots: dict[str, Document], policy_docs: list[tuple[Document, str]]) -> Index:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Quota
+from .records import Quota
 
 FREQUENCY = {
     "daily": "每天",

@@ -13,55 +13,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from .loader import Document
+from .records import (
+    DERIVED,
+    ORIGIN,
+    DepartmentId,
+    GroupId,
+    Origin,
+    PolicyId,
+    Ref,
+    RoleId,
+    TermId,
+    _RefTo,
+)
 
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference from one document to an id that must exist elsewhere in the handbook."""
-
-    kind: str  # role | policy | term | kpi | severity | recipient | department | group
-    target: str
-    doc: Document = field(compare=False)
-    path: tuple[str | int, ...] = field(compare=False)
-    offset: int = field(default=-1, compare=False)  # in a Markdown field: where the link is
-
-
-class _RefTo:
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-
-RoleId = Annotated[str, _RefTo("role")]
-PolicyId = Annotated[str, _RefTo("policy")]
-TermId = Annotated[str, _RefTo("term")]
-KpiId = Annotated[str, _RefTo("kpi")]
-LevelId = Annotated[str, _RefTo("severity")]
-Recipient = Annotated[str, _RefTo("recipient")]
-DepartmentId = Annotated[str, _RefTo("department")]
-GroupId = Annotated[str, _RefTo("group")]
-Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
-
-DERIVED = {"derived": True}
-ORIGIN = {"derived": True, "origin": True}  # build fills it with the record's document and path
-Origin = tuple[Document, tuple[str | int, ...]]
 FREQUENCY_ORDER = ("per-event", "daily", "weekly", "monthly", "quarterly")
 REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-
-
-@dataclass(frozen=True)
-class Quota:
-    count: int
-    unit: str
-    per: str
-    period: str
-
-
-@dataclass(frozen=True)
-class Step:
-    who: RoleId
-    what: str
-    within: str | None = None
-    output: str | None = None
 
 
 @dataclass(frozen=True)
@@ -341,6 +307,14 @@ def _converter(hint: Any) -> Convert:
     return lambda value, doc, refs, path: value
 
 
-# The policy holds a field for every part of the registry, which is built from the part modules
-# (generator/parts/); they use the types above, so it comes last.
-from .parts import Policy  # noqa: E402
+# The policy holds a list field for every part of the registry (generator/parts/, whose modules
+# build on records.py), after what every policy says.
+from . import parts  # noqa: E402
+
+Policy = dataclasses.make_dataclass(
+    "Policy",
+    [(part.key, tuple[part.model, ...], dataclasses.field(default=())) for part in parts.PARTS],
+    bases=(PolicyCore,),
+    frozen=True,
+    namespace={"__module__": __name__, "__doc__": "One policy file, with every part it holds."},
+)

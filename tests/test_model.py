@@ -9,7 +9,8 @@ from conftest import MINIMAL, SCHEMAS, TODAY
 from generator import load_handbook
 from generator.duties import tasks_of
 from generator.labels import duration, number, quota
-from generator.model import Quota, add_months
+from generator.model import add_months
+from generator.records import Quota
 from generator.views import (
     checklists_by_frequency,
     recent_changes,

@@ -17,16 +17,26 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import model
 from ..tasks import Task
+
+if TYPE_CHECKING:  # model.py builds its Policy from this registry, so imports it, not the reverse
+    from .. import model
 
 # The section kinds: presets of the parts a section usually holds (each part names its own).
 KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
 
-Tasks = Callable[[model.Handbook, model.PolicyCore, tuple], list[Task]]
+Tasks = Callable[["model.Handbook", "model.PolicyCore", tuple], list[Task]]
 People = Callable[[Any], tuple[set[str], set[str]]]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What an edition keeps: its name and the ids of the policies it shows."""
+
+    edition: str
+    policies: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class Part:
     tasks: Tasks | None = None  # (handbook, policy, items) -> the tasks they give roles
     people: People | None = None  # item -> (roles that act, roles kept informed), beyond tasks
     on_role_page: Callable[[Any, str], bool] | None = None  # item, role -> in the role's section
+    cut: Callable[[tuple, Cut], tuple] | None = None  # (items, edition) -> what the edition shows
 
     @property
     def schema_file(self) -> str:
@@ -89,21 +100,6 @@ def _discover() -> tuple[Part, ...]:
 PARTS: tuple[Part, ...] = _discover()  # in the order a policy page shows them
 
 
-def _policy() -> type:
-    """The policy: what every policy says (model.PolicyCore) and a list field for every part."""
-    return dataclasses.make_dataclass(
-        "Policy",
-        [(part.key, tuple[part.model, ...], dataclasses.field(default=())) for part in PARTS],
-        bases=(model.PolicyCore,),
-        frozen=True,
-        namespace={
-            "__module__": model.__name__,
-            "__doc__": "One policy file, every part it holds.",
-        },
-    )
-
-
-Policy = _policy()
 BY_KEY = {part.key: part for part in PARTS}
 BY_NAMESPACE = {part.namespace: part for part in PARTS if part.namespace}
 KIND_PARTS = {kind: tuple(p.key for p in PARTS if kind in p.kinds) for kind in KINDS}
@@ -113,6 +109,14 @@ TASK_KINDS = {
     for part in sorted(PARTS, key=lambda p: p.task_rank)
     if part.task_kind
 }
+
+
+def point_back(policy: model.PolicyCore) -> None:
+    """Let items that know their policy (a KPI, a checklist) point at this one."""
+    for part in PARTS:
+        if "policy" in {f.name for f in dataclasses.fields(part.model)}:
+            for item in part.items(policy):
+                object.__setattr__(item, "policy", policy)  # a derived field of a frozen record
 
 
 def held(policy: model.Policy) -> Iterator[Part]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import model
+from .. import records
 from . import Part
 
 
@@ -14,7 +14,7 @@ class Channel:
     name: str
     purpose: str
     hours: str | None = None
-    owner: model.RoleId | None = None
+    owner: records.RoleId | None = None
 
 
 PART = Part(

@@ -3,35 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from .. import model
+from .. import records
+from ..audience import visible
 from ..tasks import Task, item_detail
-from . import KINDS, Part
+from . import KINDS, Cut, Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
 class ChecklistItem:
     text: str
-    quota: model.Quota | None = None
+    quota: records.Quota | None = None
     evidence: str | None = None
     due: str | None = None
     within: str | None = None
-    role: model.RoleId | None = None
-    serves: model.Serves | None = None
+    role: records.RoleId | None = None
+    serves: records.Serves | None = None
 
 
 @dataclass(frozen=True)
 class Checklist:
     id: str
     title: str
-    role: model.RoleId
+    role: records.RoleId
     frequency: str
     items: tuple[ChecklistItem, ...]
     event: str | None = None
     summary: str | None = None
     audience: tuple[str, ...] = ("staff",)
-    policy: model.Policy | None = field(
-        default=None, compare=False, repr=False, metadata=model.DERIVED
+    policy: Any = field(  # its policy (derived)
+        default=None, compare=False, repr=False, metadata=records.DERIVED
     )
 
 
@@ -57,6 +62,11 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
     ]
 
 
+def cut(checklists: tuple, edition: Cut) -> tuple:
+    """A checklist shows in the editions its audience names."""
+    return tuple(c for c in checklists if visible(c.audience, edition.edition))
+
+
 PART = Part(
     "checklists",
     "检查清单",
@@ -70,4 +80,5 @@ PART = Part(
     task_label="清单",
     task_rank=10,
     tasks=tasks,
+    cut=cut,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import model
+from .. import records
 from . import Part
 
 
@@ -12,7 +12,7 @@ from . import Part
 class Commitment:
     situation: str
     within: str
-    who: model.RoleId
+    who: records.RoleId
     hours: str | None = None
     resolve_within: str | None = None
 

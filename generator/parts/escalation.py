@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import labels, model
+from .. import labels, records
 from ..tasks import Task
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
 class EscalationStep:
-    role: model.RoleId
+    role: records.RoleId
     within: str
     action: str
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from .. import labels, model
+from .. import labels, records
 from ..tasks import Task, recurring
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
@@ -21,11 +25,11 @@ class Kpi:
     alert: float
     frequency: str
     source: str
-    owner: model.RoleId
+    owner: records.RoleId
     formula: str | None = None
     notes: str | None = None
-    policy: model.Policy | None = field(
-        default=None, compare=False, repr=False, metadata=model.DERIVED
+    policy: Any = field(  # its policy (derived)
+        default=None, compare=False, repr=False, metadata=records.DERIVED
     )
 
 

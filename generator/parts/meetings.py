@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import model
+from .. import records
 from ..tasks import Task, recurring
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
@@ -14,8 +18,8 @@ class Meeting:
     id: str
     name: str
     cadence: str
-    chair: model.RoleId
-    participants: tuple[model.Recipient, ...]
+    chair: records.RoleId
+    participants: tuple[records.Recipient, ...]
     agenda: tuple[str, ...]
     when: str | None = None
     duration: str | None = None

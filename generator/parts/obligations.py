@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from .. import model
-from . import Part
+from .. import records
+from . import Cut, Part
 
 
 @dataclass(frozen=True)
@@ -13,17 +14,27 @@ class Obligation:
     id: str
     source: str
     requirement: str
-    owner: model.RoleId
+    owner: records.RoleId
     controls: tuple[str, ...]
     article: str | None = None
     kind: str | None = None
-    satisfied_by: tuple[model.PolicyId, ...] = ()
+    satisfied_by: tuple[records.PolicyId, ...] = ()
     evidence: tuple[str, ...] = ()
     url: str | None = None
 
 
 def people(obligation: Obligation) -> tuple[set[str], set[str]]:
     return {obligation.owner}, set()
+
+
+def cut(obligations: tuple, edition: Cut) -> tuple:
+    """Policies outside the edition are left out of "satisfied by" (a navigation aid)."""
+    return tuple(
+        dataclasses.replace(
+            o, satisfied_by=tuple(x for x in o.satisfied_by if x in edition.policies)
+        )
+        for o in obligations
+    )
 
 
 PART = Part(
@@ -36,4 +47,5 @@ PART = Part(
     name="source",
     people=people,
     on_role_page=lambda o, role: o.owner == role,
+    cut=cut,
 )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import labels, model
+from .. import labels, records
 from ..tasks import Task, steps
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
@@ -21,9 +25,9 @@ class Playbook:
     id: str
     incident: str
     title: str
-    severity: model.LevelId
+    severity: records.LevelId
     signals: tuple[str, ...]
-    steps: tuple[model.Step, ...]
+    steps: tuple[records.Step, ...]
     statements: tuple[Statement, ...] = ()
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import model
+from .. import records
 from ..tasks import Task, steps
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
 class Handoff:
-    from_: model.RoleId
-    to: model.RoleId
+    from_: records.RoleId
+    to: records.RoleId
     what: str
     within: str | None = None
 
@@ -22,8 +26,8 @@ class Procedure:
     id: str
     title: str
     trigger: str
-    owner: model.RoleId
-    steps: tuple[model.Step, ...]
+    owner: records.RoleId
+    steps: tuple[records.Step, ...]
     summary: str | None = None
     handoffs: tuple[Handoff, ...] = ()
     outputs: tuple[str, ...] = ()

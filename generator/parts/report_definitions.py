@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import model
+from .. import records
 from ..tasks import Task, recurring
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
@@ -14,9 +18,9 @@ class ReportDefinition:
     id: str
     name: str
     cadence: str
-    kpis: tuple[model.KpiId, ...]
-    prepared_by: model.RoleId
-    recipients: tuple[model.Recipient, ...]
+    kpis: tuple[records.KpiId, ...]
+    prepared_by: records.RoleId
+    recipients: tuple[records.Recipient, ...]
     description: str | None = None
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import model
+from .. import records
 from ..tasks import Task, recurring
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 LABEL = "汇报"
 
@@ -16,12 +20,12 @@ class Report:
     id: str
     name: str
     cadence: str
-    prepared_by: model.RoleId
-    recipients: tuple[model.Recipient, ...]
+    prepared_by: records.RoleId
+    recipients: tuple[records.Recipient, ...]
     contents: tuple[str, ...]
     due: str | None = None
     channel: str | None = None
-    kpis: tuple[model.KpiId, ...] = ()
+    kpis: tuple[records.KpiId, ...] = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> list[Task]:

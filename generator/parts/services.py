@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import model
+from .. import records
 from . import Part
 
 
@@ -21,11 +21,11 @@ class Service:
     name: str
     summary: str
     includes: tuple[str, ...]
-    owner: model.RoleId
+    owner: records.RoleId
     platforms: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
     deliverables: tuple[Deliverable, ...] = ()
-    performed_by: tuple[model.RoleId, ...] = ()
+    performed_by: tuple[records.RoleId, ...] = ()
 
 
 def people(service: Service) -> tuple[set[str], set[str]]:

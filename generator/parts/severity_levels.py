@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import labels, model
+from .. import labels, records
 from ..tasks import Task
 from . import Part
+
+if TYPE_CHECKING:
+    from .. import model
 
 
 @dataclass(frozen=True)
@@ -16,9 +20,9 @@ class SeverityLevel:
     name: str
     criteria: tuple[str, ...]
     first_response: str
-    lead: model.RoleId
+    lead: records.RoleId
     client_notice: str | None = None
-    notify: tuple[model.RoleId, ...] = ()
+    notify: tuple[records.RoleId, ...] = ()
     examples: tuple[str, ...] = ()
 
 

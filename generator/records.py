@@ -1,0 +1,59 @@
+"""The model's building blocks shared by every part: references with their kind, quotas, steps.
+
+Part modules (generator/parts/) build their classes from these; model.py builds the whole
+handbook from them and the parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from .loader import Document
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one document to an id that must exist elsewhere in the handbook."""
+
+    kind: str  # role | policy | term | kpi | severity | recipient | department | group
+    target: str
+    doc: Document = field(compare=False)
+    path: tuple[str | int, ...] = field(compare=False)
+    offset: int = field(default=-1, compare=False)  # in a Markdown field: where the link is
+
+
+class _RefTo:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+RoleId = Annotated[str, _RefTo("role")]
+PolicyId = Annotated[str, _RefTo("policy")]
+TermId = Annotated[str, _RefTo("term")]
+KpiId = Annotated[str, _RefTo("kpi")]
+LevelId = Annotated[str, _RefTo("severity")]
+Recipient = Annotated[str, _RefTo("recipient")]
+DepartmentId = Annotated[str, _RefTo("department")]
+GroupId = Annotated[str, _RefTo("group")]
+Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
+
+DERIVED = {"derived": True}
+ORIGIN = {"derived": True, "origin": True}  # build fills it with the record's document and path
+Origin = tuple[Document, tuple[str | int, ...]]
+
+
+@dataclass(frozen=True)
+class Quota:
+    count: int
+    unit: str
+    per: str
+    period: str
+
+
+@dataclass(frozen=True)
+class Step:
+    who: RoleId
+    what: str
+    within: str | None = None
+    output: str | None = None

@@ -230,6 +230,11 @@ class Rules:
         self.check_dates(policy, doc)
         self.check_kpis(policy, doc)
         self.check_quotas(policy, doc)
+        for part in parts.PARTS:  # the rules a part's module knows about its own items
+            items = part.items(policy)
+            if part.check is not None and items:
+                for path, code, message in part.check(items):
+                    self.report(doc, (part.key, *path), code, message)
 
     def check_dates(self, policy: Policy, doc: Document) -> None:
         newest = policy.changelog[0]

@@ -371,7 +371,9 @@ class Writer:
         if shape == "array":
             sub, inner = self.schemas.items(node, base)
             assert sub is not None, path
-            return [self._synth(sub, inner, kind, (*path, "[]"))]
+            chain, _, _ = self.schemas.resolve(node, base)
+            least = max([1, *(part.get("minItems", 1) for part in chain)])
+            return [self._synth(sub, inner, kind, (*path, "[]")) for _ in range(least)]
         f = self.fields.get((kind, path))
         if f is not None and f.free:
             return "待填"

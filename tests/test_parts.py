@@ -142,3 +142,72 @@ def test_a_handbook_with_every_part_everywhere_builds(tmp_path: Path, run_cli) -
     page = (tmp_path / "site" / "scope" / "svc" / "index.html").read_text(encoding="utf-8")
     for title in ("流程", "指标", "事件分级", "义务登记", "汇报"):
         assert f">{title}<" in page or f">{title}</" in page or title in page, title
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        # Weights, when given, are given for every criterion and add up to 100.
+        (
+            "data/kpis.yaml",
+            "weight: 40",
+            "weight: 30",
+            "data/kpis.yaml:57:7: error: 评分表 channel-card 各项权重合计 90",
+        ),
+        (
+            "data/kpis.yaml",
+            "        weight: 40\n",
+            "",
+            "data/kpis.yaml:60:9: error: 评分表 channel-card 的其他标准写了权重",
+        ),
+        # Personal information says why, on what basis and for how long it is kept.
+        (
+            "crisis/incidents.yaml",
+            "        retention: 订单完成后 3 年\n",
+            "",
+            "crisis/incidents.yaml:83:9: error: data_inventory[1].fields[2](字段) 缺少必填字段 retention",
+        ),
+        # A sensitive field is personal information.
+        (
+            "crisis/incidents.yaml",
+            "      - name: 订单号\n",
+            "      - name: 订单号\n        sensitive: true\n",
+            "crisis/incidents.yaml:",
+        ),
+    ],
+    ids=["weights-sum", "weight-missing", "personal-retention", "sensitive-personal"],
+)
+def test_new_parts_refuse_what_does_not_add_up(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    policies = make_handbook(tmp_path)
+    _edit(policies / file, old, new)
+    result = load_handbook(policies, SCHEMAS, today=TODAY)
+    shown = [str(d).replace(str(policies) + "/", "") for d in result.diagnostics]
+    assert any(expected in line for line in shown), "\n".join(shown)
+
+
+def test_risk_level_comes_from_likelihood_and_impact() -> None:
+    risk = BY_KEY["risks"].model
+    grid = {
+        (lk, im): risk("r", "x", lk, im, "reduce", "manager").level
+        for lk in ("low", "medium", "high")
+        for im in ("low", "medium", "high")
+    }
+    assert grid[("low", "low")] == "low" and grid[("low", "high")] == "medium"
+    assert grid[("medium", "medium")] == "medium" and grid[("medium", "high")] == "high"
+    assert grid[("high", "high")] == "high"
+
+
+def test_the_readme_names_each_kinds_usual_parts() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for kind, keys in KIND_PARTS.items():
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{kind}` |"))
+        named = [key for key in BY_KEY if f"`{key}`" in row]
+        assert named == [k for k in keys if k != "checklists"], (kind, named)

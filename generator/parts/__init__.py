@@ -58,6 +58,8 @@ class Part:
     people: People | None = None  # item -> (roles that act, roles kept informed), beyond tasks
     on_role_page: Callable[[Any, str], bool] | None = None  # item, role -> in the role's section
     cut: Callable[[tuple, Cut], tuple] | None = None  # (items, edition) -> what the edition shows
+    # items -> (path below the part's key, code, message) for each rule its items break
+    check: Callable[[tuple], Iterator[tuple[tuple, str, str]]] | None = None
 
     @property
     def schema_file(self) -> str:

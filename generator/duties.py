@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import parts
+from . import cadence, parts
 from .model import Handbook, Policy
 from .tasks import Task
 
-FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "per-event")
-# How pages name each frequency when speaking to the reader about their own work.
-HEADINGS = {
-    "daily": "每天",
-    "weekly": "每周",
-    "monthly": "每月",
-    "quarterly": "每季度",
-    "per-event": "发生事件时",
-}
+FREQUENCIES = cadence.CODES  # daily first
+HEADINGS = cadence.HEADINGS
 RACI = {"owner": "责", "approver": "批", "performs": "执", "informed": "知"}
 
 

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import re
 
+from . import cadence
 from .records import Quota
 
-FREQUENCY = {
-    "daily": "每天",
-    "weekly": "每周",
-    "monthly": "每月",
-    "quarterly": "每季度",
-    "per-event": "按事件",
-}
+FREQUENCY = cadence.LABELS
 STATUS = {"active": "生效中", "draft": "草稿", "retired": "已废止"}
 AUDIENCE = {"staff": "员工", "client": "客户", "public": "公众"}
-REVIEW_CYCLE = {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "annual": "每年"}
+REVIEW_CYCLE = cadence.REVIEW_LABELS
 DIRECTION = {"higher": "越高越好", "lower": "越低越好"}
 INCIDENT = {
     "negative-publicity": "负面舆情",
@@ -33,7 +28,6 @@ OBLIGATION_KIND = {
     "contract": "合同约定",
 }
 _PER = {"person": "每人", "account": "每个账号", "team": "每个团队", "client": "每个客户"}
-_PERIOD = {"day": "每天", "week": "每周", "month": "每月", "quarter": "每季度", "event": "每次"}
 _UNITS = {
     "s": "秒",
     "秒": "秒",
@@ -63,7 +57,7 @@ def duration(text: str) -> str:
 
 def quota(q: Quota) -> str:
     """Spell a quota as the seeds do: 每人每月 30 条."""
-    return f"{_PER[q.per]}{_PERIOD[q.period]} {q.count} {q.unit}"
+    return f"{_PER[q.per]}{cadence.PERIODS[q.period]} {q.count} {q.unit}"
 
 
 def number(value: float) -> str:

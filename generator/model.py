@@ -12,6 +12,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
+from .cadence import REVIEW_MONTHS
 from .loader import Document
 from .records import (
     DERIVED,
@@ -25,9 +26,6 @@ from .records import (
     TermId,
     _RefTo,
 )
-
-FREQUENCY_ORDER = ("per-event", "daily", "weekly", "monthly", "quarterly")
-REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lint, parts, prose, reserved
+from . import cadence, lint, parts, prose, reserved
+from .cadence import REVIEW_MONTHS
 from .edition import NAMES, visible
 from .errors import Diagnostic, Severity
 from .labels import number
 from .loader import Document
-from .model import REVIEW_MONTHS, Handbook, Policy, Ref, add_months
+from .model import Handbook, Policy, Ref, add_months
 
 # Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
 POLICY_PARTS = {namespace: part.key for namespace, part in parts.BY_NAMESPACE.items()}
@@ -45,16 +46,6 @@ WINDOWS_RESERVED = {
     *(f"lpt{i}" for i in range(10)),
 }
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_PERIODS = {"event": 0, "day": 1, "week": 2, "month": 3, "quarter": 4}
-_FREQUENCY_PERIOD = {"per-event": "event", "daily": "day", "weekly": "week", "monthly": "month"}
-_FREQUENCY_PERIOD["quarterly"] = "quarter"
-_PERIOD_WORDS = {
-    "event": "每次事件",
-    "day": "每天",
-    "week": "每周",
-    "month": "每月",
-    "quarter": "每季度",
-}
 
 
 @dataclass
@@ -298,12 +289,7 @@ class Rules:
             )
             return
         if policy.status != "retired" and due < self.today:
-            cycle = {
-                "monthly": "每月",
-                "quarterly": "每季度",
-                "semiannual": "每半年",
-                "annual": "每年",
-            }
+            cycle = cadence.REVIEW_LABELS
             self.report(
                 doc,
                 ("review", "last"),
@@ -341,7 +327,7 @@ class Rules:
 
     def check_quotas(self, policy: Policy, doc: Document) -> None:
         for c, checklist in enumerate(policy.checklists):
-            period_of_list = _FREQUENCY_PERIOD[checklist.frequency]
+            period_of_list = cadence.PERIOD_OF[checklist.frequency]
             for i, item in enumerate(checklist.items):
                 if item.quota is None:
                     continue
@@ -350,11 +336,11 @@ class Rules:
                     why = "按事件计数的定额只能用在 per-event 清单中"
                 elif (
                     period != "event"
-                    and _PERIODS[period] < _PERIODS[period_of_list]
+                    and cadence.PERIOD_RANK[period] < cadence.PERIOD_RANK[period_of_list]
                     and period_of_list != "event"
                 ):
                     why = (
-                        f"清单按{_PERIOD_WORDS[period_of_list]}执行一次,定额却按{_PERIOD_WORDS[period]}计,"
+                        f"清单按{cadence.PERIODS[period_of_list]}执行一次,定额却按{cadence.PERIODS[period]}计,"
                         "两次勾选之间的定额无法核对"
                     )
                 else:

@@ -7,10 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import parts, prose
-from .model import FREQUENCY_ORDER, ChangelogEntry, Handbook, Policy, Role
+from .cadence import CODES as _DAILY_FIRST
+from .model import ChangelogEntry, Handbook, Policy, Role
 from .parts.checklists import Checklist
-
-_DAILY_FIRST = ("daily", "weekly", "monthly", "quarterly", "per-event")
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,3 @@ def citations(handbook: Handbook) -> dict[str, list[Policy]]:
         for target in sorted((set(policy.related) | linked | satisfied) - {policy.id}):
             cited[target].append(policy)
     return cited
-
-
-__all__ = ["FREQUENCY_ORDER"]

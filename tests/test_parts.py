@@ -211,3 +211,29 @@ def test_the_readme_names_each_kinds_usual_parts() -> None:
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{kind}` |"))
         named = [key for key in BY_KEY if f"`{key}`" in row]
         assert named == [k for k in keys if k != "checklists"], (kind, named)
+
+
+def test_frequencies_are_listed_once() -> None:
+    from generator import cadence
+
+    common = json.loads((SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
+    assert common["frequency"]["enum"] == list(cadence.CODES)
+    assert common["cadence"]["enum"] == [c for c in cadence.CODES if c != "per-event"]
+    assert set(common["quota"]["properties"]["period"]["enum"]) == set(cadence.PERIODS)
+    assert set(common["review"]["properties"]["cycle"]["enum"]) == set(cadence.REVIEW_CYCLES)
+    codes = set(cadence.CODES) | set(cadence.REVIEW_CYCLES)
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        if path.name == "cadence.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            members = (
+                node.keys
+                if isinstance(node, ast.Dict)
+                else node.elts
+                if isinstance(node, ast.List | ast.Tuple | ast.Set)
+                else []
+            )
+            spelled = {m.value for m in members if isinstance(m, ast.Constant)} & codes
+            assert len(spelled) < 2, (
+                f"{path.name}:{node.lineno} lists frequencies {sorted(spelled)}"
+            )

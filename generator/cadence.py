@@ -1,0 +1,40 @@
+"""How often, in one place: task and checklist frequencies, the periods quotas count in, and
+review cycles, each with the words pages use for it. The schemas' enums must match (tested)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a task or checklist comes back."""
+
+    code: str  # as written in YAML
+    label: str  # as a fact in a table: 每天, 按事件
+    heading: str  # speaking to the reader about their own work: 每天, 发生事件时
+    period: str  # the quota period one round of it covers
+
+
+# Daily first: the order of duty pages, role pages and checklist lists.
+FREQUENCIES = (
+    Frequency("daily", "每天", "每天", "day"),
+    Frequency("weekly", "每周", "每周", "week"),
+    Frequency("monthly", "每月", "每月", "month"),
+    Frequency("quarterly", "每季度", "每季度", "quarter"),
+    Frequency("per-event", "按事件", "发生事件时", "event"),
+)
+CODES = tuple(f.code for f in FREQUENCIES)
+LABELS = {f.code: f.label for f in FREQUENCIES}
+HEADINGS = {f.code: f.heading for f in FREQUENCIES}
+PERIOD_OF = {f.code: f.period for f in FREQUENCIES}
+
+# The periods a quota counts in, shortest first (an event is no period at all), with their words.
+PERIODS = {"event": "每次", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}
+PERIOD_RANK = {period: rank for rank, period in enumerate(PERIODS)}
+
+# Review cycles: how many months until the next review, and their words.
+REVIEW_CYCLES = {"monthly": (1, "每月"), "quarterly": (3, "每季度"), "semiannual": (6, "每半年")}
+REVIEW_CYCLES["annual"] = (12, "每年")
+REVIEW_MONTHS = {code: months for code, (months, _) in REVIEW_CYCLES.items()}
+REVIEW_LABELS = {code: label for code, (_, label) in REVIEW_CYCLES.items()}

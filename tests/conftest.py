@@ -239,5 +239,6 @@ def search(page, query: str) -> list[str]:
     )
     box.fill(query)
     box.press("End")  # Material reacts to key events; fill() alone shows nothing
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    # Attached, not visible: on a loaded machine the overlay's transition can lag the results.
+    page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")

@@ -14,6 +14,9 @@ class Frequency:
     label: str  # as a fact in a table: 每天, 按事件
     heading: str  # speaking to the reader about their own work: 每天, 发生事件时
     period: str  # the quota period one round of it covers
+    clears: bool = True  # ticks clear when its period ends (assets/checklists.js knows which)
+    known: bool = True  # False: the source said "定期" without a period: a gap to fill
+    page: bool = True  # its duty page always exists (False: only while some task has it)
 
 
 # Daily first: the order of duty pages, role pages and checklist lists.
@@ -22,12 +25,25 @@ FREQUENCIES = (
     Frequency("weekly", "每周", "每周", "week"),
     Frequency("monthly", "每月", "每月", "month"),
     Frequency("quarterly", "每季度", "每季度", "quarter"),
-    Frequency("per-event", "按事件", "发生事件时", "event"),
+    Frequency("per-event", "按事件", "发生事件时", "event", clears=False),
+    # Continuous monitoring ("实时"), and "定期" from a source that names no period.
+    Frequency("realtime", "实时", "实时监控", "event", clears=False, page=False),
+    Frequency(
+        "periodic",
+        "定期(周期待定)",
+        "定期(周期待定)",
+        "event",
+        clears=False,
+        known=False,
+        page=False,
+    ),
 )
 CODES = tuple(f.code for f in FREQUENCIES)
 LABELS = {f.code: f.label for f in FREQUENCIES}
 HEADINGS = {f.code: f.heading for f in FREQUENCIES}
 PERIOD_OF = {f.code: f.period for f in FREQUENCIES}
+CLEARS = {f.code: f.clears for f in FREQUENCIES}
+UNKNOWN = frozenset(f.code for f in FREQUENCIES if not f.known)  # gaps: listed for owners
 
 # The periods a quota counts in, shortest first (an event is no period at all), with their words.
 PERIODS = {"event": "每次", "day": "每天", "week": "每周", "month": "每月", "quarter": "每季度"}

@@ -14,6 +14,12 @@ HEADINGS = cadence.HEADINGS
 RACI = {"owner": "责", "approver": "批", "performs": "执", "informed": "知"}
 
 
+def pages(tasks: list[Task]) -> tuple[str, ...]:
+    """The frequencies that have a duty page: the usual ones always, the others while in use."""
+    used = {task.frequency for task in tasks}
+    return tuple(f.code for f in cadence.FREQUENCIES if f.page or f.code in used)
+
+
 def all_tasks(handbook: Handbook) -> list[Task]:
     """Every task in force (active policies only), in handbook order."""
     tasks: list[Task] = []

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import parts, paths, prose
+from .cadence import UNKNOWN
 from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, document_from_bytes, read_bytes
 from .model import (
@@ -29,9 +30,10 @@ from .model import (
     build,
 )
 from .paths import inside, outside, source_problem
+from .records import TO_BE_SET
 from .rules import POLICY_PARTS, Index, Place, Rules
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
-from .validate import field_index, schema_diagnostics
+from .validate import field_index, field_label, open_fields, schema_diagnostics
 
 # Parsed and schema-checked files by (path, content hash, kind, schemas): `mkdocs serve` rebuilds
 # parse and validate only the files whose bytes changed (a hash, unlike a modification time, cannot
@@ -190,6 +192,8 @@ class _Loader:
             self.prefetch.finish()
         for doc, path, text in fields:
             refs.extend(self.rules.check_links(doc, path, text, index))  # checked while collected
+        for doc in self.built_docs:
+            self.open_values(doc)
         handbook = None
         if settings and organisation and glossary:
             order = {s.id: i for i, s in enumerate(settings.sections)}
@@ -398,6 +402,25 @@ class _Loader:
             for path, text in _expand(doc.data, pattern, ()):
                 if isinstance(text, str):
                     yield path, text
+
+    def open_values(self, doc: Document) -> None:
+        """Warn about each value a source did not give (待定, or a period "定期" without one)."""
+        kind = self.kind_of(doc)
+        owner = doc.data.get("owner")
+        for pattern in open_fields(self.schemas, kind):
+            for path, value in _expand(doc.data, pattern, ()):
+                if value != TO_BE_SET and value not in UNKNOWN:
+                    continue
+                label = field_label(self.schemas, kind, path)
+                what = "周期还没有定" if value in UNKNOWN else "还是待定"
+                self.rules.report(
+                    doc,
+                    path,
+                    "to-be-set",
+                    f"{label} {what}:来源没有给出。请负责人({owner})确定后填写;在此之前页面标着"
+                    "“待定”,并列在待定事项页。",
+                    severity=Severity.WARNING,
+                )
 
     def kind_of(self, doc: Document) -> str:
         for kind in ROOT_FILES.values():

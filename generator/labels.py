@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import cadence
-from .records import Quota
+from .records import TO_BE_SET, Quota
 
 FREQUENCY = cadence.LABELS
 STATUS = {"active": "生效中", "draft": "草稿", "retired": "已废止"}
@@ -49,6 +49,8 @@ _DURATION = re.compile(r"^([0-9]+) ?(.+)$")
 
 def duration(text: str) -> str:
     """Spell a schema duration ("30m", "2h", "3wd", "2小时") in Chinese: "30 分钟"."""
+    if text == TO_BE_SET:
+        return text
     match = _DURATION.match(text)
     if not match or match.group(2) not in _UNITS:
         return text
@@ -60,6 +62,13 @@ def quota(q: Quota) -> str:
     return f"{_PER[q.per]}{cadence.PERIODS[q.period]} {q.count} {q.unit}"
 
 
-def number(value: float) -> str:
+def amount(value: float | str, unit: str) -> str:
+    """A value with its unit ("95%"); one still to be set has no unit ("待定")."""
+    return TO_BE_SET if value == TO_BE_SET else f"{number(value)}{unit}"
+
+
+def number(value: float | str) -> str:
     """Show a threshold without a useless ".0"."""
+    if value == TO_BE_SET:
+        return value
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -274,7 +274,10 @@ def _converter(hint: Any) -> Convert:
 
         return annotated
     if origin in (typing.Union, types.UnionType):
-        option = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if set(options) == {float, str}:  # a number, or TO_BE_SET where a source gives none
+            return lambda value, doc, refs, path: value if isinstance(value, str) else float(value)
+        option = _converter(options[0])
         return lambda value, doc, refs, path: (
             None if value is None else option(value, doc, refs, path)
         )

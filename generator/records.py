@@ -11,6 +11,10 @@ from typing import Annotated
 
 from .loader import Document
 
+# What an editor writes where a source gives no number or duration: marked on pages, listed
+# for owners (the gaps page) and warned about by validation, never invented.
+TO_BE_SET = "待定"
+
 
 @dataclass(frozen=True)
 class Ref:

@@ -20,17 +20,19 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import duties, labels, parts, prose, terms, views
+from . import cadence, duties, labels, parts, prose, terms, views
 from .edition import view
 from .export import tasks_csv
 from .feed import atom
 from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 from .orgchart import org_chart_svg
+from .records import TO_BE_SET
 from .reference import KIND_FILES, all_fields
 from .sanitize import clean_page
 from .schemas import SchemaSet
 from .tasks import Task
+from .validate import field_label
 
 GLOSSARY = "glossary.md"
 PRINT = "print.md"
@@ -137,6 +139,32 @@ def do_review_due(day: dt.date) -> Md:
     return Md(
         f'<span class="hb-date hb-review" data-review-due="{day.isoformat()}">{day.isoformat()}</span>'
     )
+
+
+def _to_be_set(label: str) -> Md:
+    return Md(f'<span class="hb-tbd" title="来源没有给出,待负责人确定后填写">{label}</span>')
+
+
+def do_number(value: float | str, unit: str = "") -> Md:
+    """A threshold, with its unit; a value still to be set is marked as such."""
+    if value == TO_BE_SET:
+        return _to_be_set(TO_BE_SET)
+    return do_text(labels.amount(value, unit))
+
+
+def do_duration(value: str | None) -> Md:
+    """A duration in words ("30 分钟"); one still to be set is marked as such."""
+    if not value:
+        return Md("")
+    if value == TO_BE_SET:
+        return _to_be_set(TO_BE_SET)
+    return do_text(labels.duration(value))
+
+
+def do_frequency(code: str) -> Md:
+    """How often, in words; "定期" with no period given is marked as still to be set."""
+    label = cadence.LABELS[code]
+    return _to_be_set(label) if code in cadence.UNKNOWN else do_text(label)
 
 
 def do_href(url: str) -> Md:
@@ -283,10 +311,10 @@ def environment() -> Environment:
         href=do_href,
         text=do_text,
         cell=do_cell,
-        duration=lambda s: labels.duration(s) if s else "",
+        duration=do_duration,
         quota=labels.quota,
-        number=labels.number,
-        frequency=labels.FREQUENCY.__getitem__,
+        number=do_number,
+        frequency=do_frequency,
         status=labels.STATUS.__getitem__,
         audience=lambda values: "、".join(labels.AUDIENCE[v] for v in values),
         cycle=labels.REVIEW_CYCLE.__getitem__,
@@ -330,6 +358,7 @@ class Renderer:
             handbook
         )  # computed once: policy pages list who cites them
         self.part_names = views.part_map(handbook)
+        self.duty_pages = duties.pages(duties.all_tasks(handbook))
 
     def page(
         self,
@@ -374,7 +403,8 @@ class Renderer:
             edition=self.edition,
             serves_link=serves_link,
             headings=duties.HEADINGS,
-            frequencies=duties.FREQUENCIES,
+            frequencies=self.duty_pages,
+            clears=cadence.CLEARS,
             codes=lambda found: " ".join(duties.RACI[c] for c in found),
             **context,
         )
@@ -451,7 +481,7 @@ class Renderer:
                 Page(f"checklists/{checklist.id}.csv", tasks_csv(mine, self.roles), source)
             )
         staff = self.edition == "staff"
-        for freq in duties.FREQUENCIES if staff else ():  # operations views are for staff only
+        for freq in self.duty_pages if staff else ():  # operations views are for staff only
             groups = [g for f, gs in duties.grouped(live) if f == freq for g in gs]
             pages.append(
                 self.page(
@@ -556,6 +586,8 @@ class Renderer:
                     months=list(months.items()),
                 )
             )
+        if staff:
+            pages.append(self.gaps_page())
         newest = last_change(hb)
         return sorted(
             (p if p.updated else dataclasses.replace(p, updated=newest) for p in pages),
@@ -601,6 +633,28 @@ class Renderer:
                 )
             )
         return pages
+
+    def gaps_page(self) -> Page:
+        """What sources left open, for owners: every value still to be set, where it is."""
+        kinds = {s.id: s.kind for s in self.handbook.sections}
+        rows = []
+        for gap in views.gaps(self.handbook):
+            kind = kinds.get(gap.policy.section, "")
+            if self.schemas is not None and kind:
+                field = field_label(self.schemas, kind, gap.path)
+            else:
+                field = ".".join(str(p) for p in gap.path)
+            name = gap.part.label(gap.item)
+            anchored = gap.part.namespace and gap.part.anchored
+            where = Md(f"{do_text(gap.part.noun)}:") + (
+                self.part_link(gap.item.id, name) if anchored else do_text(name)
+            )
+            rows.append({"policy": gap.policy, "field": field, "where": where})
+        return self.page("gaps.md.jinja", "gaps.md", None, "待定事项", meta=SEARCH_NONE, rows=rows)
+
+    def part_link(self, part_id: str, label: str) -> Md:
+        """A link, from the gaps page, to a part on its policy's page."""
+        return Md(f"[{do_text(label)}]({self.links.relative(self.links.part(part_id), 'gaps.md')})")
 
     def reference_page(self, schemas: SchemaSet) -> Page:
         titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表"}
@@ -730,7 +784,8 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
     roles = [{plain_title(r.name): links.role(r.id)} for r in people]
     if edition == "staff":
         items.append({"角色": ["roles/index.md", {"职责矩阵": "roles/matrix.md"}, *roles]})
-        by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duties.FREQUENCIES]
+        duty_pages = duties.pages(duties.all_tasks(handbook))
+        by_frequency = [{duties.HEADINGS[f]: f"duties/{f}.md"} for f in duty_pages]
         items.append({"检查清单": ["checklists/index.md", *by_frequency]})
     else:
         items.append({"角色": ["roles/index.md", *roles]})
@@ -739,6 +794,7 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
     items.append({"术语表": GLOSSARY})
     if edition == "staff":
         items.append({"复审日历": "reviews.md"})
+        items.append({"待定事项": "gaps.md"})
         items.append({"字段参考": "reference.md"})
     return items
 

@@ -13,6 +13,7 @@ SITE: dict[str, str] = {
     "contributing": "贡献指南 contributing/",
     "duties": "按频率列出的职责 duties/",
     "feed": "更新订阅 feed.xml",
+    "gaps": "待定事项 gaps/",
     "glossary": "术语表 glossary/",
     "handbook": "整本手册的 PDF handbook.pdf",
     "print": "打印版 print/",

@@ -16,6 +16,7 @@ from .errors import Diagnostic, Severity
 from .labels import number
 from .loader import Document
 from .model import Handbook, Policy, Ref, add_months
+from .records import TO_BE_SET
 
 # Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
 POLICY_PARTS = {namespace: part.key for namespace, part in parts.BY_NAMESPACE.items()}
@@ -302,10 +303,10 @@ class Rules:
     def check_kpis(self, policy: Policy, doc: Document) -> None:
         for i, kpi in enumerate(policy.kpis):
             order = (kpi.target, kpi.warning, kpi.alert)
-            good = (
-                order[0] > order[1] > order[2]
-                if kpi.direction == "higher"
-                else order[0] < order[1] < order[2]
+            known = [v for v in order if v != TO_BE_SET]  # a value to be set orders nothing yet
+            good = all(
+                a > b if kpi.direction == "higher" else a < b
+                for a, b in zip(known, known[1:], strict=False)
             )
             if not good:
                 want = (

@@ -11,8 +11,10 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from .cadence import UNKNOWN
 from .errors import Diagnostic, Severity
 from .loader import Document
+from .records import TO_BE_SET
 from .schemas import SchemaSet, follow_refs
 
 _TYPES = {
@@ -215,6 +217,29 @@ def _show(value: Any) -> str:
     if isinstance(value, dict | list):
         return ""
     return str(value)
+
+
+def field_label(schemas: SchemaSet, kind: str, path: tuple) -> str:
+    """A field as messages name it: its path, then the Chinese half of its title."""
+    return _label(path, _describe(schemas, kind, path))
+
+
+def open_fields(schemas: SchemaSet, kind: str) -> tuple[tuple[str, ...], ...]:
+    """The fields of a kind that may hold a value still to be set (待定, or "periodic")."""
+    return _open_fields(schemas, kind)
+
+
+@lru_cache(maxsize=32)
+def _open_fields(schemas: SchemaSet, kind: str) -> tuple[tuple[str, ...], ...]:
+    found = []
+    for pattern, notes in field_index(schemas, kind).items():
+        schema = notes.get("schema", {})
+        allows = TO_BE_SET in str(schema.get("pattern", "")) or bool(
+            UNKNOWN & set(schema.get("enum", ()))
+        )
+        if allows:
+            found.append(pattern)
+    return tuple(found)
 
 
 def _label(path: tuple, field: dict[str, Any]) -> str:

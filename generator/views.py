@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import parts, prose
+from . import cadence, parts, prose
 from .cadence import CODES as _DAILY_FIRST
 from .model import ChangelogEntry, Handbook, Policy, Role
 from .parts.checklists import Checklist
+from .records import TO_BE_SET
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,49 @@ def org_tree(handbook: Handbook) -> list[OrgDepartment]:
         direct = [r for r in members if not r.group and r is not head]
         tree.append(OrgDepartment(dept.id, dept.name, dept.summary, head, groups, direct))
     return tree
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A value a source did not give: where it is (a path in the policy file) and in what."""
+
+    policy: Policy
+    path: tuple[str | int, ...]
+    part: parts.Part | None
+    item: object | None
+
+
+def gaps(handbook: Handbook) -> list[Gap]:
+    """Every value still to be set (待定, or "定期" with no period) in policies in force."""
+    found: list[Gap] = []
+    for policy in handbook.policies:
+        if policy.status == "retired":
+            continue
+        for part in parts.PARTS:
+            for i, item in enumerate(part.items(policy)):
+                for path in _open_values(item, (part.key, i)):
+                    found.append(Gap(policy, path, part, item))
+    return found
+
+
+def _open_values(value: object, path: tuple) -> list[tuple]:
+    if value == TO_BE_SET or (
+        isinstance(value, str) and path[-1:] in _CADENCE_KEYS and value in cadence.UNKNOWN
+    ):
+        return [path]
+    if isinstance(value, tuple):
+        return [p for i, v in enumerate(value) for p in _open_values(v, (*path, i))]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            p
+            for f in dataclasses.fields(value)
+            if not f.metadata.get("derived")
+            for p in _open_values(getattr(value, f.name), (*path, f.name.rstrip("_")))
+        ]
+    return []
+
+
+_CADENCE_KEYS = {("frequency",), ("cadence",), ("review",)}
 
 
 def citations(handbook: Handbook) -> dict[str, list[Policy]]:

@@ -237,3 +237,36 @@ def test_frequencies_are_listed_once() -> None:
             assert len(spelled) < 2, (
                 f"{path.name}:{node.lineno} lists frequencies {sorted(spelled)}"
             )
+
+
+def test_values_a_source_does_not_give_are_warned_marked_and_listed(tmp_path: Path) -> None:
+    policies = make_handbook(tmp_path)
+    _edit(policies / "data/kpis.yaml", "target: 100", "target: 待定")
+    _edit(policies / "workflow/flow.yaml", "within: 30m", "within: 待定")
+    _edit(policies / "communication/report.yaml", "cadence: weekly", "cadence: periodic")
+    result = load_handbook(policies, SCHEMAS, today=TODAY)
+    assert result.ok
+    warned = {
+        f"{Path(d.file).relative_to(policies)}:{d.line}:{d.column}"
+        for d in result.diagnostics
+        if d.code == "to-be-set"
+    }
+    assert warned == {
+        "data/kpis.yaml:25:13",
+        "workflow/flow.yaml:38:17",
+        "communication/report.yaml:41:14",
+    }
+    pages = {p.path: p.content for p in render_pages(result.handbook, "staff", result.schemas)}
+    assert '<span class="hb-tbd"' in pages["data/kpis.md"]  # marked where the value would be
+    assert "kpis\\[1\\].target(目标值)" in pages["gaps.md"]
+    assert "meetings\\[1\\].cadence(周期)" in pages["gaps.md"]
+    assert "gaps.md" not in {p.path for p in render_pages(result.handbook, "client")}
+    # "定期" with no period and "实时" get duty pages of their own, only while used.
+    assert "duties/periodic.md" in pages and "duties/realtime.md" not in pages
+
+
+def test_a_number_that_is_neither_a_number_nor_to_be_set_is_refused(tmp_path: Path) -> None:
+    policies = make_handbook(tmp_path)
+    _edit(policies / "data/kpis.yaml", "target: 100", "target: 很高")
+    result = load_handbook(policies, SCHEMAS, today=TODAY)
+    assert [d.code for d in result.diagnostics if d.severity.value == "error"] == ["bad-format"]

@@ -59,7 +59,7 @@ def test_every_page_is_rendered(pages) -> None:
         "roles/director.csv",
     }
     expected |= {f"duties/{f}.md" for f in ("daily", "weekly", "monthly", "quarterly", "per-event")}
-    expected |= {"feed.xml", "reviews.md", "print.md"}
+    expected |= {"feed.xml", "reviews.md", "print.md", "gaps.md"}
     for section in ("scope", "workflow", "communication", "data", "crisis", "compliance"):
         expected.add(f"{section}/index.md")
     expected |= {

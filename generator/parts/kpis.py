@@ -20,9 +20,9 @@ class Kpi:
     definition: str
     unit: str
     direction: str
-    target: float
-    warning: float
-    alert: float
+    target: float | str  # a number, or records.TO_BE_SET
+    warning: float | str
+    alert: float | str
     frequency: str
     source: str
     owner: records.RoleId
@@ -41,8 +41,8 @@ def tasks(handbook: model.Handbook, policy: model.Policy, kpis: tuple) -> list[T
     for k in kpis:
         unit = k.unit
         detail = (
-            f"目标 {labels.number(k.target)}{unit},到 {labels.number(k.warning)}{unit} 预警、"
-            f"{labels.number(k.alert)}{unit} 告警"
+            f"目标 {labels.amount(k.target, unit)},到 {labels.amount(k.warning, unit)} 预警、"
+            f"{labels.amount(k.alert, unit)} 告警"
         )
         text = f"统计并检查{k.name}"
         out.append(recurring(policy, k.frequency, "kpi", LABEL, k.owner, text, detail, k.id))

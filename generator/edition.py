@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from . import parts
 from .audience import EDITIONS, NAMES, visible
-from .model import Department, Editions, Glossary, Handbook, Organisation, Policy, Role
+from .model import AppliesTo, Department, Editions, Glossary, Handbook, Organisation, Policy, Role
 
 __all__ = ["EDITIONS", "NAMES", "view", "visible"]
 
@@ -17,7 +18,8 @@ def view(handbook: Handbook, edition: str) -> Handbook:
 
     Validation has already refused content in which a visible element names an invisible one
     (a role, a term, a KPI...); what is left to drop here are navigation aids: `related` and
-    `satisfied_by` links, a boss or department head outside the edition, and checklists.
+    `satisfied_by` links, a boss or department head outside the edition, internal departments
+    and roles of a policy's scope (`applies_to`), and checklists.
     Pages, the org chart, counts and search are rendered from this model alone, so it holds
     nothing the edition may not show: a section, department or group is kept only when
     something in it is (a policy; a role), and settings only for editors (the other editions'
@@ -30,7 +32,16 @@ def view(handbook: Handbook, edition: str) -> Handbook:
     terms = {t.id for t in handbook.glossary.terms if visible(t.audience, edition)}
     shown = [p for p in handbook.policies if visible(p.audience, edition)]
     ids = {p.id for p in shown}
-    policies = tuple(_policy(p, edition, ids, roles, terms) for p in shown)
+    people = tuple(
+        dataclasses.replace(
+            r, reports_to=r.reports_to if r.reports_to in roles else None, reviewers=()
+        )
+        for r in org.roles
+        if r.id in roles
+    )
+    departments = _departments(org.departments, people, edition)
+    seen = Seen(ids, roles, terms, frozenset(d.id for d in departments))
+    policies = tuple(_policy(p, edition, seen) for p in shown)
     settings = handbook.settings
     text = getattr(settings.editions, edition)
     sections = tuple(
@@ -47,14 +58,6 @@ def view(handbook: Handbook, edition: str) -> Handbook:
         maintainers=(),
         vague_terms=(),  # for validation only, and a view is never validated
     )
-    people = tuple(
-        dataclasses.replace(
-            r, reports_to=r.reports_to if r.reports_to in roles else None, reviewers=()
-        )
-        for r in org.roles
-        if r.id in roles
-    )
-    departments = _departments(org.departments, people, edition)
     glossary = Glossary(
         tuple(
             dataclasses.replace(t, see_also=tuple(x for x in t.see_also if x in terms))
@@ -89,10 +92,18 @@ def _departments(
     )
 
 
-def _policy(
-    policy: Policy, edition: str, ids: set[str], roles: set[str], terms: set[str]
-) -> Policy:
-    cut = parts.Cut(edition, frozenset(ids))
+@dataclass(frozen=True)
+class Seen:
+    """The ids of what an edition shows: policies, roles, terms, departments."""
+
+    policies: set[str]
+    roles: set[str]
+    terms: set[str]
+    departments: frozenset[str]
+
+
+def _policy(policy: Policy, edition: str, seen: Seen) -> Policy:
+    cut = parts.Cut(edition, frozenset(seen.policies))
     kept = {}
     for part in parts.PARTS:
         items = part.items(policy)
@@ -102,10 +113,27 @@ def _policy(
             kept[part.key] = tuple(dataclasses.replace(item) for item in items)
     copy = dataclasses.replace(
         policy,
-        related=tuple(r for r in policy.related if r in ids),
-        terms=tuple(t for t in policy.terms if t in terms),
-        participants=frozenset(r for r in policy.participants if r in roles),
+        related=tuple(r for r in policy.related if r in seen.policies),
+        terms=tuple(t for t in policy.terms if t in seen.terms),
+        participants=frozenset(r for r in policy.participants if r in seen.roles),
+        applies_to=_scope(policy.applies_to, seen),
         **kept,
     )
     parts.point_back(copy)
     return copy
+
+
+def _scope(scope: AppliesTo | None, seen: Seen) -> AppliesTo | None:
+    """Keep the departments and roles of a scope the edition shows; the rest is internal.
+
+    What is dropped makes the scope "not limited to" what is left, so the page never reads as
+    complete when it is not.
+    """
+    if scope is None:
+        return None
+    departments = tuple(d for d in scope.departments if d in seen.departments)
+    roles = tuple(r for r in scope.roles if r in seen.roles)
+    cut = (departments, roles) != (scope.departments, scope.roles)
+    if not (departments or roles or scope.channels or scope.note):
+        return None
+    return dataclasses.replace(scope, departments=departments, roles=roles, open=scope.open or cut)

@@ -199,7 +199,7 @@ class _Loader:
             order = {s.id: i for i, s in enumerate(settings.sections)}
             pairs = sorted(
                 zip(policies, self.built_docs, strict=True),
-                key=lambda pair: (order.get(pair[0].section, len(order)), pair[0].id),
+                key=lambda pair: (order.get(pair[0].section, len(order)), *pair[0].place),
             )
             policies = [p for p, _ in pairs]
             self.built_docs = [d for _, d in pairs]

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -58,6 +59,23 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class AppliesTo:
+    """Who and where a policy applies to; open means "including but not limited to"."""
+
+    departments: tuple[DepartmentId, ...] = ()
+    roles: tuple[RoleId, ...] = ()
+    channels: tuple[str, ...] = ()
+    open: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Principle:
+    title: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class PolicyCore:
     """What every policy says; the parts it may hold are added from the registry (parts/)."""
 
@@ -79,9 +97,26 @@ class PolicyCore:
     terms: tuple[TermId, ...] = ()
     references: tuple[Reference, ...] = ()
     body: str = ""
+    purpose: str = ""
+    applies_to: AppliesTo | None = None
+    principles: tuple[Principle, ...] = ()
+    order: int | None = None
     # Set by the loader, not read from YAML: the file (relative to the repository) and every role named.
     source: Path = field(default=Path(), compare=False, metadata=DERIVED)
     participants: frozenset[str] = field(default=frozenset(), compare=False, metadata=DERIVED)
+
+    @property
+    def place(self) -> tuple[bool, int, str]:
+        """Where the policy stands in its section: by `order` (unset last), then by id."""
+        return (self.order is None, self.order or 0, self.id)
+
+    def prose(self) -> Iterator[str]:
+        """Yield the policy's own Markdown (purpose, principles, body), as its page shows them."""
+        if self.purpose:
+            yield self.purpose
+        yield from (p.text for p in self.principles if p.text)
+        if self.body:
+            yield self.body
 
 
 @dataclass(frozen=True)
@@ -211,10 +246,10 @@ class Handbook:
         }
 
     def in_section(self, section: str) -> list[Policy]:
-        """Return the section's policies: active first, then drafts, then retired; by title."""
+        """Return the section's policies: active first, then drafts, then retired; each in order."""
         rank = {"active": 0, "draft": 1, "retired": 2}
         chosen = [p for p in self.policies if p.section == section]
-        return sorted(chosen, key=lambda p: (rank[p.status], p.id))
+        return sorted(chosen, key=lambda p: (rank[p.status], *p.place))
 
     @property
     def checklists(self) -> list[Any]:

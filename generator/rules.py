@@ -473,8 +473,11 @@ class Rules:
                         policy.checklists[ref.path[1]].audience, edition
                     ):
                         continue
-                    if ref.path[:1] == ("related",) or "satisfied_by" in ref.path:
-                        continue  # a navigation aid: dropped from the edition, not an error
+                    if (
+                        ref.path[:1] in (("related",), ("applies_to",))
+                        or "satisfied_by" in ref.path
+                    ):
+                        continue  # a navigation aid or scope: cut by edition.view, not an error
                 elif ref.doc is roots["handbook"]:
                     if ref.path[:2] != ("editions", edition):
                         continue

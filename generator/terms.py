@@ -24,7 +24,7 @@ def usage(policies: Iterable[Policy], glossary: Glossary) -> dict[str, list[Poli
         blob = _text_of(policy)
         for ident in sorted({i for w, i, _ in pairs if w in blob} | set(policy.terms)):
             found.setdefault(ident, []).append(policy)
-        for link in prose.render(policy.body).links if policy.body else ():
+        for link in (x for text in policy.prose() for x in prose.render(text).links):
             if link.kind == "term" and policy not in found.setdefault(link.target, []):
                 found[link.target].append(policy)
     return found

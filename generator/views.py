@@ -175,7 +175,9 @@ def citations(handbook: Handbook) -> dict[str, list[Policy]]:
     """Map each policy id to the policies that relate to, link to, or are satisfied by it."""
     cited: dict[str, list[Policy]] = defaultdict(list)
     for policy in handbook.policies:
-        found = prose.render(policy.body).links if policy.body else ()  # as the page links them
+        found = [
+            x for text in policy.prose() for x in prose.render(text).links
+        ]  # as the page links them
         linked = {link.target for link in found if link.kind == "policy"}
         satisfied = {pid for o in policy.obligations for pid in o.satisfied_by}
         for target in sorted((set(policy.related) | linked | satisfied) - {policy.id}):

@@ -131,6 +131,10 @@ def test_view_drops_navigation_aids_and_keeps_links_consistent() -> None:
     assert [p.id for p in client.policies] == ["catalog", "privacy"]
     catalog = client.policy_map["catalog"]
     assert catalog.related == ()
+    # Internal departments and roles leave the scope, which then reads "not limited to".
+    scope = catalog.applies_to
+    assert (scope.departments, scope.roles, scope.open) == (("sales",), ("manager",), True)
+    assert hb.policy_map["catalog"].applies_to.open is False
     assert [c.id for c in catalog.checklists] == ["client-visible-check"]
     assert catalog.checklists[0].policy is catalog
     assert client.policy_map["privacy"].obligations[0].satisfied_by == ("catalog",)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import MINIMAL, SCHEMAS, TODAY
+from conftest import EXAMPLE_TODAY, MINIMAL, REPO, SCHEMAS, TODAY
 
 from generator import load_handbook
 from generator.duties import tasks_of
 from generator.labels import duration, number, quota
 from generator.model import add_months
 from generator.records import Quota
+from generator.render import nav
+from generator.terms import usage
 from generator.views import (
     checklists_by_frequency,
     recent_changes,
@@ -71,3 +73,27 @@ def test_labels() -> None:
     assert number(5.0) == "5" and number(12.5) == "12.5"
     assert quota(Quota(30, "条", "person", "month")) == "每人每月 30 条"
     assert quota(Quota(2, "个", "account", "week")) == "每个账号每周 2 个"
+
+
+def test_a_section_lists_policies_by_their_order_then_by_id() -> None:
+    result = load_handbook(REPO / "policies", today=EXAMPLE_TODAY)
+    hb = result.handbook
+    ordered = ["client-onboarding", "task-assignment", "daily-store-operations"]
+    rest = sorted(p.id for p in hb.policies if p.section == "workflow" and p.id not in ordered)
+    assert [p.id for p in hb.in_section("workflow")] == ordered + rest
+    # The navigation and the handbook's own order (duty lists, print) agree with the section page.
+    assert [p.id for p in hb.policies if p.section == "workflow"] == ordered + rest
+    workflow = next(item for item in nav(hb) if "工作流程" in item)
+    assert [list(m.values())[0] for m in list(workflow.values())[0][1:]] == [
+        f"workflow/{ident}.md" for ident in ordered + rest
+    ]
+
+
+def test_document_fields_are_typed() -> None:
+    flow = handbook().policy_map["flow"]
+    assert flow.order == 5
+    assert flow.applies_to.departments == ("ops",) and flow.applies_to.open
+    assert [p.title for p in flow.principles] == ["先看后改", "看数据说话"]
+    assert next(flow.prose()).startswith("让店铺每天")
+    # A link in a principle counts as use of the term, as a link in the body does.
+    assert "flow" in [p.id for p in usage(handbook().policies, handbook().glossary)["gmv"]]

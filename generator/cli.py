@@ -362,8 +362,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare_refs
     from .paths import output_file
-    from .summary import compare_refs
 
     if args.output:
         output_file(args.output, args.policies.absolute().parent)

@@ -273,7 +273,7 @@ def _validate(args: argparse.Namespace) -> int:
         diagnostics = [d for d in diagnostics if _within(d.file, scope)]
         files = sum(1 for doc in result.documents if _within(doc.path, scope))
     if args.changed:
-        from .changes import describe, scope_of_change
+        from .change_scope import describe, scope_of_change
 
         change = scope_of_change(result, args.policies, args.changed)
         diagnostics = [d for d in diagnostics if change.covers(d.file)]
@@ -362,8 +362,8 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare_refs
     from .paths import output_file
-    from .summary import compare_refs
 
     if args.output:
         output_file(args.output, args.policies.absolute().parent)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import json
 import posixpath
 import re
@@ -12,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,26 +19,16 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import cadence, duties, labels, parts, prose, terms, views
+from . import cadence, duties, labels, parts, prose, views
 from .edition import view
-from .export import tasks_csv
-from .feed import atom
-from .flowchart import flowchart_svg
-from .model import Handbook, Policy
-from .orgchart import org_chart_svg
+from .model import Handbook
 from .records import TO_BE_SET
-from .reference import KIND_FILES, all_fields
 from .sanitize import clean_page
 from .schemas import SchemaSet
 from .tasks import Task
-from .validate import field_label
 
 GLOSSARY = "glossary.md"
-PRINT = "print.md"
 NAV_LIMIT = 60  # a section (or the roles) with more entries than this is not expanded in the nav
-# Past this many policies the print pages are made per section, and only when asked for
-# (HANDBOOK_PRINT=1, which `make pdf` sets): they repeat every policy and cost a fifth of a build.
-PRINT_LIMIT = 300
 # What search indexes of a page (front matter). Pages that gather what policies say (role duties,
 # the duty lists, checklists, the tables of a section) would repeat each policy's text several
 # times over: in the results and in the index every reader downloads. SEARCH_SUMMARY keeps a page's
@@ -49,7 +38,6 @@ SEARCH_SUMMARY = "search:\n  sections: false\n"
 # The reader's browser builds the search index on every visit, at about 4 µs per indexed word: past
 # this many policies in force, "auto" indexes only each policy's opening (see README, Performance).
 SEARCH_FULL_LIMIT = 300
-UPCOMING_REVIEWS = 15  # the home page lists this many of the soonest reviews
 
 
 class Md(Markup):
@@ -354,11 +342,41 @@ class Renderer:
         self.terms = handbook.terms
         self.policy_map = handbook.policy_map
         self.checklist_map = views.checklist_map(handbook)
-        self.citations = views.citations(
-            handbook
-        )  # computed once: policy pages list who cites them
+        self.citations = views.citations(handbook)  # once: each policy page lists who cites it
         self.part_names = views.part_map(handbook)
-        self.duty_pages = duties.pages(duties.all_tasks(handbook))
+
+    # Tasks feed several kinds of page (duties, checklists, roles, CSV): worked out once, on demand.
+
+    @cached_property
+    def tasks(self) -> list[Task]:
+        """Every task in force, in handbook order."""
+        return duties.all_tasks(self.handbook)
+
+    @cached_property
+    def duty_pages(self) -> tuple[str, ...]:
+        """The frequencies that have a duty page."""
+        return duties.pages(self.tasks)
+
+    @cached_property
+    def tasks_by_checklist(self) -> dict[str, list[Task]]:
+        """Checklist id -> its tasks; a draft policy's checklist shows its tasks too."""
+        hb = self.handbook
+        drafts = [
+            t for p in hb.policies if p.status != "active" for t in duties.policy_tasks(hb, p)
+        ]
+        grouped: dict[str, list[Task]] = {}
+        for task in self.tasks + drafts:
+            if task.checklist is not None:
+                grouped.setdefault(task.checklist.id, []).append(task)
+        return grouped
+
+    @cached_property
+    def tasks_by_role(self) -> dict[str, list[Task]]:
+        """Role id -> the tasks in force it does."""
+        grouped: dict[str, list[Task]] = {}
+        for task in self.tasks:
+            grouped.setdefault(task.role, []).append(task)
+        return grouped
 
     def page(
         self,
@@ -425,288 +443,20 @@ class Renderer:
         raise KeyError(kind)
 
     def render(self) -> list[Page]:
-        hb = self.handbook
-        settings = Path("policies/handbook.yaml")
-        roles_file = Path("policies/roles.yaml")
+        """Every page of the edition, sorted by path; undated pages get the handbook's date."""
+        from .pages import KINDS  # the page kinds build on this module's Page, Md and Renderer
+
         pages = [
-            self.page(
-                "home.md.jinja",
-                "index.md",
-                settings,
-                hb.settings.title,
-                recent=views.recent_changes(hb, limit=10),
-                upcoming=views.upcoming_reviews(hb, limit=UPCOMING_REVIEWS),
-            )
+            page
+            for kind in KINDS
+            if self.edition == "staff" or not kind.staff_only
+            for page in kind.build(self)
         ]
-        for section in hb.sections:
-            members = hb.in_section(section.id)
-            pages.append(
-                self.page(
-                    "section.md.jinja",
-                    f"{section.id}/index.md",
-                    settings,
-                    section.title,
-                    meta=self.summary_only,  # quick-reference tables stay searchable in full mode
-                    section=section,
-                    members=members,
-                    overview_parts=overview_parts(section.kind, members),
-                )
-            )
-        for policy in hb.policies:
-            pages.append(self.policy_page(policy))
-            pages.extend(self.flowcharts(policy))
-        live = duties.all_tasks(hb)  # computed once: tasks in force feed several kinds of page
-        by_checklist: dict[str, list[Task]] = {}
-        drafts = [
-            t for p in hb.policies if p.status != "active" for t in duties.policy_tasks(hb, p)
-        ]
-        for task in live + drafts:
-            if task.checklist is not None:
-                by_checklist.setdefault(task.checklist.id, []).append(task)
-        for checklist in hb.checklists:
-            mine = by_checklist.get(checklist.id, [])
-            source = checklist.policy.source if checklist.policy else None
-            pages.append(
-                self.page(
-                    "checklist.md.jinja",
-                    self.links.checklist(checklist.id),
-                    source,
-                    checklist.title,
-                    meta=SEARCH_SUMMARY,
-                    checklist=checklist,
-                    groups=[g for _, gs in duties.grouped(mine) for g in gs],
-                )
-            )
-            pages.append(
-                Page(f"checklists/{checklist.id}.csv", tasks_csv(mine, self.roles), source)
-            )
-        staff = self.edition == "staff"
-        for freq in self.duty_pages if staff else ():  # operations views are for staff only
-            groups = [g for f, gs in duties.grouped(live) if f == freq for g in gs]
-            pages.append(
-                self.page(
-                    "duties.md.jinja",
-                    f"duties/{freq}.md",
-                    None,
-                    duties.HEADINGS[freq],
-                    meta=SEARCH_NONE,
-                    heading=f"{duties.HEADINGS[freq]}要做的事",
-                    frequency=freq,
-                    groups=groups,
-                    by_role=duties.by_role(hb, freq, live),
-                )
-            )
-        pages.append(
-            self.page(
-                "checklists.md.jinja",
-                "checklists/index.md",
-                None,
-                "检查清单",
-                meta=SEARCH_NONE,
-                groups=views.checklists_by_frequency(hb),
-            )
-        )
-        by_role_id: dict[str, list[Task]] = {}
-        for task in live:
-            by_role_id.setdefault(task.role, []).append(task)
-        for role in hb.organisation.roles:
-            mine = by_role_id.get(role.id, [])
-            pages.append(
-                self.page(
-                    "role.md.jinja",
-                    self.links.role(role.id),
-                    roles_file,
-                    role.name,
-                    meta=SEARCH_SUMMARY,
-                    role=role,
-                    duties=views.role_duties(hb, role.id),
-                    schedule=duties.grouped(mine),
-                )
-            )
-            if mine and staff:
-                pages.append(Page(f"roles/{role.id}.csv", tasks_csv(mine, self.roles), roles_file))
-        pages.append(Page("assets/org-chart.svg", org_chart_svg(hb), roles_file))
-        if staff:
-            table = duties.matrix(hb)
-            named = {r for row in table.values() for r in row}
-            pages.append(
-                self.page(
-                    "matrix.md.jinja",
-                    "roles/matrix.md",
-                    None,
-                    "职责矩阵",
-                    meta=SEARCH_NONE,
-                    table=table,
-                    columns=[r for r in hb.organisation.roles if r.id in named],
-                )
-            )
-        pages.append(
-            self.page(
-                "roles.md.jinja",
-                "roles/index.md",
-                roles_file,
-                "组织与角色",
-                chart=views.org_tree(hb),
-            )
-        )
-        pages.append(
-            self.page(
-                "glossary.md.jinja",
-                GLOSSARY,
-                Path("policies/glossary.yaml"),
-                "术语表",
-                usage=terms.usage(hb.policies, hb.glossary),
-            )
-        )
-        if staff and self.schemas is not None:
-            pages.append(self.reference_page(self.schemas))
-        for old, ident in sorted(hb.redirects().items()):
-            pages.append(
-                Page(f"{old}/index.html", redirect_page(old, self.links.policy(ident)), None)
-            )
-        live = sum(1 for p in hb.policies if p.status != "retired")
-        if self.print_page if self.print_page is not None else live <= PRINT_LIMIT:
-            pages.extend(self.print_pages())
-        urls = {p.id: self.links.policy(p.id).removesuffix(".md") + "/" for p in hb.policies}
-        pages.append(Page("feed.xml", atom(hb, self.site_url, urls), None))
-        if staff:
-            upcoming = views.upcoming_reviews(hb, limit=len(hb.policies))
-            months: dict[str, list[Policy]] = {}
-            for policy in upcoming:
-                months.setdefault(
-                    f"{policy.review.next.year} 年 {policy.review.next.month} 月", []
-                ).append(policy)
-            pages.append(
-                self.page(
-                    "reviews.md.jinja",
-                    "reviews.md",
-                    None,
-                    "复审日历",
-                    meta=SEARCH_NONE,
-                    months=list(months.items()),
-                )
-            )
-        if staff:
-            pages.append(self.gaps_page())
-        newest = last_change(hb)
+        newest = last_change(self.handbook)
         return sorted(
             (p if p.updated else dataclasses.replace(p, updated=newest) for p in pages),
             key=lambda p: p.path,
         )
-
-    def print_pages(self) -> list[Page]:
-        """The whole edition on one page (one per section when big), for printing and the PDF.
-
-        Not in search or the navigation. Policies are rendered once more with links relative to
-        the print page; at thousands of policies one page would be unwieldy, so each section then
-        gets its own (print/<section>.md).
-        """
-        live = [p for p in self.handbook.policies if p.status != "retired"]
-        sections = list(self.handbook.sections)
-        if len(live) > PRINT_LIMIT:
-            groups = [
-                (f"print/{s.id}.md", [s], f"{self.handbook.settings.title}:{s.title}")
-                for s in sections
-            ]
-        else:
-            groups = [(PRINT, sections, self.handbook.settings.title)]
-        pages = []
-        for path, chosen, heading in groups:
-            parts = []
-            for section in chosen:
-                for policy in self.handbook.in_section(section.id):
-                    if policy.status == "retired":
-                        continue
-                    body = self.policy_page(policy, path, shift=1).content
-                    body = body.split("---\n\n", 1)[1] if body.startswith("---\n") else body
-                    parts.append((section, shift_headings(body)))
-            pages.append(
-                self.page(
-                    "print.md.jinja",
-                    path,
-                    None,
-                    f"{heading}(打印版)",
-                    meta=SEARCH_NONE,
-                    parts=parts,
-                    updated=last_change(self.handbook),
-                    heading=heading,
-                )
-            )
-        return pages
-
-    def gaps_page(self) -> Page:
-        """What sources left open, for owners: every value still to be set, where it is."""
-        kinds = {s.id: s.kind for s in self.handbook.sections}
-        rows = []
-        for gap in views.gaps(self.handbook):
-            kind = kinds.get(gap.policy.section, "")
-            if self.schemas is not None and kind:
-                field = field_label(self.schemas, kind, gap.path)
-            else:
-                field = ".".join(str(p) for p in gap.path)
-            name = gap.part.label(gap.item)
-            anchored = gap.part.namespace and gap.part.anchored
-            where = Md(f"{do_text(gap.part.noun)}:") + (
-                self.part_link(gap.item.id, name) if anchored else do_text(name)
-            )
-            rows.append({"policy": gap.policy, "field": field, "where": where})
-        return self.page("gaps.md.jinja", "gaps.md", None, "待定事项", meta=SEARCH_NONE, rows=rows)
-
-    def part_link(self, part_id: str, label: str) -> Md:
-        """A link, from the gaps page, to a part on its policy's page."""
-        return Md(f"[{do_text(label)}]({self.links.relative(self.links.part(part_id), 'gaps.md')})")
-
-    def reference_page(self, schemas: SchemaSet) -> Page:
-        titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表"}
-        notes = {kind: Md(f"文件 `{md_path}`。") for kind, md_path in KIND_FILES.items()}
-        for section in self.handbook.sections:
-            titles.setdefault(section.kind, f"{section.title}政策")
-            notes.setdefault(section.kind, Md(f"文件 `policies/{section.id}/<政策id>.yaml`。"))
-        kinds = [(k, rows) for k, rows in all_fields(schemas) if k in titles]
-        return self.page(
-            "reference.md.jinja",
-            "reference.md",
-            None,
-            "字段参考",
-            kinds=kinds,
-            kind_titles=titles,
-            kind_notes=notes,
-        )
-
-    def policy_page(self, policy: Policy, path: str | None = None, shift: int = 0) -> Page:
-        path = path or self.links.policy(policy.id)
-        page = self.page(
-            "policy.md.jinja",
-            path,
-            policy.source,
-            policy.title,
-            meta=self.summary_only,
-            shift=shift,
-            policy=policy,
-            held_parts=list(parts.held(policy)),
-            section=next(s for s in self.handbook.sections if s.id == policy.section),
-            cited_by=self.citations.get(policy.id, []),
-            flow_path=lambda proc_id: self.links.relative(f"assets/flow/{proc_id}.svg", path),
-        )
-        return dataclasses.replace(page, updated=policy.changelog[0].date)
-
-    def flowcharts(self, policy: Policy) -> list[Page]:
-        return [
-            Page(
-                f"assets/flow/{proc.id}.svg",
-                flowchart_svg(proc, self.roles),
-                policy.source,
-            )
-            for proc in policy.procedures
-        ]
-
-
-def overview_parts(kind: str, members: list[Policy]) -> list[parts.Part]:
-    """The parts a section page sums up: those its policies in force hold, the kind's first."""
-    live = [p for p in members if p.status != "retired"]
-    usual = parts.KIND_PARTS.get(kind, ())
-    found = [part for part in parts.PARTS if part.overview and any(part.items(p) for p in live)]
-    return sorted(found, key=lambda part: part.key not in usual)
 
 
 def shift_headings(markdown: str) -> str:
@@ -719,18 +469,6 @@ def shift_headings(markdown: str) -> str:
             line = "#" + line
         out.append(line)
     return "\n".join(out) + "\n"
-
-
-def redirect_page(old: str, target: str) -> str:
-    """A static page at a policy's old address that sends the reader (and search engines) on."""
-    href = posixpath.relpath(target.removesuffix(".md") + "/", old + "/")
-    href = html.escape(href if href.endswith("/") else href + "/", quote=True)
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>页面已移动</title>\n<link rel="canonical" href="{href}">\n'
-        f'<meta http-equiv="refresh" content="0; url={href}">\n<meta name="robots" content="noindex">\n'
-        f'</head>\n<body>\n<p>此页面已移动到 <a href="{href}">新的地址</a>。</p>\n</body>\n</html>\n'
-    )
 
 
 def last_change(handbook: Handbook) -> dt.date:

@@ -311,3 +311,14 @@ def test_search_depth_auto_turns_to_summary_past_the_limit(handbook, monkeypatch
     assert render.effective_search_depth(handbook, "full") == "full"
     pages = {p.path: p for p in render_pages(handbook)}
     assert "sections: false" in _front(pages["workflow/flow.md"])
+
+
+def test_page_kinds_are_listed_once_and_never_write_the_same_path(handbook) -> None:
+    from generator.pages import KINDS
+    from generator.render import Renderer
+
+    assert len({kind.name for kind in KINDS}) == len(KINDS)
+    renderer = Renderer(handbook)
+    paths = [page.path for kind in KINDS for page in kind.build(renderer)]
+    assert len(paths) == len(set(paths))
+    assert sorted(paths) == [p.path for p in render_pages(handbook)]

@@ -158,13 +158,13 @@ def _edit(path: Path, old: str, new: str) -> None:
             "data/kpis.yaml",
             "weight: 40",
             "weight: 30",
-            "data/kpis.yaml:57:7: error: 评分表 channel-card 各项权重合计 90",
+            "data/kpis.yaml:61:7: error: 评分表 channel-card 各项权重合计 90",
         ),
         (
             "data/kpis.yaml",
             "        weight: 40\n",
             "",
-            "data/kpis.yaml:60:9: error: 评分表 channel-card 的其他标准写了权重",
+            "data/kpis.yaml:64:9: error: 评分表 channel-card 的其他标准写了权重",
         ),
         # Personal information says why, on what basis and for how long it is kept.
         (
@@ -270,3 +270,25 @@ def test_a_number_that_is_neither_a_number_nor_to_be_set_is_refused(tmp_path: Pa
     _edit(policies / "data/kpis.yaml", "target: 100", "target: 很高")
     result = load_handbook(policies, SCHEMAS, today=TODAY)
     assert [d.code for d in result.diagnostics if d.severity.value == "error"] == ["bad-format"]
+
+
+def test_a_kpi_may_set_thresholds_per_channel_in_its_direction(tmp_path: Path) -> None:
+    result = load_handbook(make_handbook(tmp_path), SCHEMAS, today=TODAY)
+    refund = result.handbook.policy_map["kpis"].kpis[1]
+    # What a channel leaves out is the KPI's own value.
+    assert refund.thresholds(refund.by_channel[0]) == (5, 8, 15)
+    page = {p.path: p.content for p in render_pages(result.handbook, "staff")}["data/kpis.md"]
+    assert "| 抖店 | 5% | 8% | 15% |" in page
+
+    policies = make_handbook(tmp_path / "bad")
+    _edit(
+        policies / "data/kpis.yaml",
+        "        alert: 15\n",
+        "        alert: 6\n      - channel: 抖店\n        target: 1\n",
+    )
+    found = load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+    assert [(d.code, d.line) for d in found if d.severity.value == "error"] == [
+        ("kpi-thresholds", 43),
+        ("duplicate-channel", 45),
+    ]
+    assert "目标 5、预警 8、告警 6" in found[0].message

@@ -133,13 +133,15 @@ def load_handbook(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(policies, schemas, today or today_from_env(), cache).run()
+        return _Pipeline(policies, schemas, today or today_from_env(), cache).run()
     finally:
         if collecting:
             gc.enable()
 
 
-class _Loader:
+class _Pipeline:
+    """One run of the pipeline over one handbook: read, schema-check, build, apply the rules."""
+
     def __init__(self, root: Path, schemas: SchemaSet, today: dt.date, cache: bool) -> None:
         self.root = root
         self.cache = cache

@@ -512,7 +512,7 @@ CATALOGUE: tuple[Code, ...] = (
         "review-overdue",
         "rule",
         _W,
-        "复审已逾期:上次复审加上复审周期早于今天。",
+        "过了复审期限:上次复审日期加上复审周期早于今天。",
         "review:\n  last: 2020-01-01\n  cycle: annual",
         "复审这条政策,然后更新 review.last(可用 handbook review ID)。",
     ),

@@ -28,7 +28,7 @@ from .flowchart import flowchart_svg
 from .model import Handbook, Policy
 from .orgchart import org_chart_svg
 from .records import TO_BE_SET
-from .reference import KIND_FILES, all_fields
+from .reference import KIND_FILES, all_fields, diagnostic_codes
 from .sanitize import clean_page
 from .schemas import SchemaSet
 from .tasks import Task
@@ -671,6 +671,7 @@ class Renderer:
             kinds=kinds,
             kind_titles=titles,
             kind_notes=notes,
+            diagnostic_codes=diagnostic_codes(),
         )
 
     def policy_page(self, policy: Policy, path: str | None = None, shift: int = 0) -> Page:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import INVALID, REPO
+from conftest import INVALID, REPO, SCHEMAS, TODAY
 
-from generator import prose, rules
+from generator import load_handbook, prose, rules
 from generator.codes import CATALOGUE, CODES, STAGES
 from generator.errors import Severity
 from generator.loader import document_from_bytes
+from generator.render import render_pages
 from generator.rules.refs import DANGLING
 from generator.rules.values import PART_CODES
 
@@ -264,3 +265,13 @@ def test_every_code_is_proven_by_a_fixture_an_example_or_another_test() -> None:
     # A rule's codes are proven by the invalid corpus, each one.
     rule_codes = {c.code for c in CATALOGUE if c.stage == "rule"}
     assert rule_codes <= in_fixtures, sorted(rule_codes - in_fixtures)
+
+
+def test_the_field_reference_lists_every_code(handbook_dir: Path) -> None:
+    result = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    page = next(
+        p for p in render_pages(result.handbook, schemas=result.schemas) if p.path == "reference.md"
+    )
+    section = str(page.content)[str(page.content).index("## 诊断代码") :]
+    for code in CATALOGUE:
+        assert f"| `{code.code}` |" in section, code.code

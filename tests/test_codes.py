@@ -221,12 +221,12 @@ ILLUSTRATIVE = {
 # Codes no invalid fixture can hold (the fixtures are copied files), proven elsewhere.
 ELSEWHERE = {
     "outside-repository": "a symbolic link: tests/test_paths.py",
-    "not-a-file": "a FIFO or a symlink loop: tests/test_paths.py, tests/test_crash.py",
+    "not-a-file": "a FIFO or a symlink loop: tests/test_paths.py runs the CLI on FIFOs",
     "symlink-in-docs": "docs/, not policies/: tests/test_paths.py",
-    "unreadable-file": "file permissions: tests/test_crash.py",
-    "schema": "only when the two validators disagree: tests/test_schemas.py",
-    "html-rewritten": "only when the sanitiser and the explanation disagree",
-    "markdown-error": "only when Python-Markdown itself fails",
+    "unreadable-file": "file permissions: tests/test_loader.py",
+    "schema": "only when the two validators disagree: tests/test_crash.py",
+    "html-rewritten": "only when the sanitiser and the explanation disagree: tests/test_prose.py",
+    "markdown-error": "only when Python-Markdown itself fails (no known input)",
     "markdown-too-complex": "a field of tens of thousands of brackets: tests/test_prose.py",
     "markdown-too-deep": "a field nested past 40 levels: tests/test_prose.py",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import Diagnostic, HandbookError, SetupError, Severity, ValidationFailed
-from .handbook import Result, load_handbook
+from .pipeline import Result, load_handbook
 
 __version__ = "0.1.0"
 __all__ = [

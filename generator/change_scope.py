@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo
-from .handbook import Result
 from .loader import Document, parse_document
+from .pipeline import Result
 from .rules import POLICY_PARTS
 
 # A reference of this kind points at ids of these namespaces.

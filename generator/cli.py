@@ -16,7 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .edition import EDITIONS
 from .errors import HandbookError, has_errors
-from .handbook import load_handbook
+from .pipeline import load_handbook
 from .report import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -349,7 +349,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .handbook import today_from_env
+    from .pipeline import today_from_env
     from .review import record_review
 
     done = record_review(

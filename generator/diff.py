@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo, labels, parts, prose
-from .handbook import Result, load_handbook
+from .pipeline import Result, load_handbook
 
 SHORT = 60  # values up to this many characters are shown old -> new
 FIELD_NAMES = {

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import HandbookError
-from .handbook import today_from_env
+from .pipeline import today_from_env
 
 log = logging.getLogger(__name__)
 CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))

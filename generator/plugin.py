@@ -26,8 +26,8 @@ from mkdocs.utils.meta import get_data
 from . import paths, terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
-from .handbook import load_handbook, today_from_env
 from .pagetree import PageExtension, PageOptions
+from .pipeline import load_handbook, today_from_env
 from .render import (
     SEARCH_FULL_LIMIT,
     Page,

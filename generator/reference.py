@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from .codes import CATALOGUE, STAGES, Code
 from .schemas import KINDS, SchemaSet, follow_refs
 
 KIND_FILES = {
@@ -120,3 +121,8 @@ def _example(merged: dict) -> str:
 def all_fields(schemas: SchemaSet) -> list[tuple[str, list[Field]]]:
     """Every kind with its fields, root files first, then the section kinds."""
     return [(kind, fields(schemas, kind)) for kind in KINDS]
+
+
+def diagnostic_codes() -> list[tuple[str, list[Code]]]:
+    """Every diagnostic code, grouped under the stage that finds it, in pipeline order."""
+    return [(title, [c for c in CATALOGUE if c.stage == stage]) for stage, title in STAGES.items()]

@@ -10,8 +10,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import HandbookError
-from .handbook import load_handbook
 from .paths import is_id
+from .pipeline import load_handbook
 
 
 class ReviewError(HandbookError):

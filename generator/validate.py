@@ -328,3 +328,17 @@ def _resolve(
     schema, base, merged, _ = follow_refs(schemas, schema, base, notes)
     merged.setdefault("schema", schema)
     return schema, base, merged
+
+
+def values_at(data: Any, pattern: tuple[str, ...], path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every value at a field pattern (list items as "[]"), with its path."""
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "[]":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from values_at(item, rest, (*path, i))
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, (*path, head))

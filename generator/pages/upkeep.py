@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import views
 from ..model import Policy
-from ..reference import KIND_FILES, all_fields
+from ..reference import KIND_FILES, all_fields, diagnostic_codes
 from ..render import SEARCH_NONE, Md, Page, do_text
 from ..validate import field_label
 
@@ -69,4 +69,5 @@ def reference(r: Renderer) -> Iterator[Page]:
         kinds=[(k, rows) for k, rows in all_fields(r.schemas) if k in titles],
         kind_titles=titles,
         kind_notes=notes,
+        diagnostic_codes=diagnostic_codes(),
     )

@@ -60,6 +60,7 @@ class Part:
     cut: Callable[[tuple, Cut], tuple] | None = None  # (items, edition) -> what the edition shows
     # items -> (path below the part's key, code, message) for each rule its items break
     check: Callable[[tuple], Iterator[tuple[tuple, str, str]]] | None = None
+    codes: tuple[str, ...] = ()  # the diagnostic codes `check` reports (see codes.py)
 
     @property
     def schema_file(self) -> str:

@@ -74,8 +74,16 @@ def tasks(handbook: model.Handbook, policy: model.Policy, kpis: tuple) -> list[T
 
 
 def check(kpis: tuple) -> Iterator[tuple[tuple, str, str]]:
-    """A channel is named once per KPI, and its thresholds keep the KPI's direction."""
+    """Thresholds run the KPI's way, also a channel's; a channel is named once per KPI."""
     for i, kpi in enumerate(kpis):
+        way = "越高越好" if kpi.direction == "higher" else "越低越好"
+        if not in_order(kpi.thresholds(), kpi.direction):
+            yield (
+                (i, "warning"),
+                "kpi-thresholds",
+                f"指标 {kpi.id} {way},阈值{misordered(kpi.thresholds(), kpi.direction)}。"
+                "请检查阈值或 direction。",
+            )
         seen: dict[str, int] = {}
         for j, channel in enumerate(kpi.by_channel):
             if channel.channel in seen:
@@ -92,7 +100,7 @@ def check(kpis: tuple) -> Iterator[tuple[tuple, str, str]]:
                 yield (
                     (i, "by_channel", j),
                     "kpi-thresholds",
-                    f"指标 {kpi.id} 在{channel.channel}的阈值{misordered(values, kpi.direction)}"
+                    f"指标 {kpi.id} {way},在{channel.channel}的阈值{misordered(values, kpi.direction)}"
                     "(没写的值沿用通用阈值)。请检查这个渠道的阈值。",
                 )
 
@@ -108,9 +116,8 @@ def in_order(values: tuple, direction: str) -> bool:
 def misordered(values: tuple, direction: str) -> str:
     """Say how thresholds should run and how they run now."""
     want = "目标值 > 预警值 > 告警值" if direction == "higher" else "目标值 < 预警值 < 告警值"
-    way = "越高越好" if direction == "higher" else "越低越好"
     shown = "、".join(f"{n} {labels.number(v)}" for n, v in zip(NAMES, values, strict=True))
-    return f"应满足 {want}({way}),现在是 {shown}"
+    return f"应满足 {want},现在是 {shown}"
 
 
 PART = Part(
@@ -125,4 +132,5 @@ PART = Part(
     task_rank=50,
     tasks=tasks,
     check=check,
+    codes=("kpi-thresholds", "duplicate-channel"),
 )

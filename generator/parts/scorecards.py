@@ -90,4 +90,5 @@ PART = Part(
     task_rank=55,
     tasks=tasks,
     check=check,
+    codes=("weight-missing", "weights-not-100"),
 )

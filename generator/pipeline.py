@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from . import parts, paths, prose
-from .cadence import UNKNOWN
 from .errors import Diagnostic, SetupError, Severity, has_errors, sort_diagnostics
 from .loader import Document, document_from_bytes, read_bytes
 from .model import (
@@ -30,10 +29,9 @@ from .model import (
     build,
 )
 from .paths import inside, outside, source_problem
-from .records import TO_BE_SET
-from .rules import POLICY_PARTS, Index, Place, Rules
+from .rules import Built, Context, Phase, collect_ids, run
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
-from .validate import field_index, field_label, open_fields, schema_diagnostics
+from .validate import field_index, schema_diagnostics, values_at
 
 # Parsed and schema-checked files by (path, content hash, kind, schemas): `mkdocs serve` rebuilds
 # parse and validate only the files whose bytes changed (a hash, unlike a modification time, cannot
@@ -133,20 +131,22 @@ def load_handbook(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Loader(policies, schemas, today or today_from_env(), cache).run()
+        return _Pipeline(policies, schemas, today or today_from_env(), cache).run()
     finally:
         if collecting:
             gc.enable()
 
 
-class _Loader:
+class _Pipeline:
+    """One run of the pipeline over one handbook: read, schema-check, build, apply the rules."""
+
     def __init__(self, root: Path, schemas: SchemaSet, today: dt.date, cache: bool) -> None:
         self.root = root
         self.cache = cache
         self.repo = root.absolute().parent.resolve()
         self.repo_abs = os.path.dirname(os.path.abspath(root))
         self.schemas = schemas
-        self.rules = Rules(today)
+        self.today = today
         self.diagnostics: list[Diagnostic] = []
         self.documents: list[Document] = []
         self.valid: dict[str, Document] = {}  # kind or relative path -> schema-valid document
@@ -165,7 +165,8 @@ class _Loader:
         policy_docs = list(self.policy_documents(sections))
         clock.lap("load")
         clock.move("load", "schema", self.schema_seconds)  # checked file by file while loading
-        index = self.index(roots, policy_docs)
+        rules = Context(self.today, self.schemas, sections)
+        collect_ids(rules, roots, policy_docs, self.valid)
         refs: list[Ref] = []
         settings = self.model(Settings, roots["handbook"], "handbook", refs)
         organisation = self.model(Organisation, roots["roles"], "roles", refs)
@@ -177,11 +178,11 @@ class _Loader:
             before = len(refs)
             policy = build(Policy, doc.data, doc, refs)
             policy = self.finish(policy, doc, refs[before:])
-            self.rules.check_policy(policy, doc, folder)
+            run(rules, Phase.POLICY, policy, doc, folder)
             policies.append(policy)
             self.built_docs.append(doc)
         clock.lap("model")
-        self.rules.check_refs(index, refs)
+        run(rules, Phase.REFS, refs)
         fields = [
             (doc, path, text)
             for doc in self.documents
@@ -191,9 +192,7 @@ class _Loader:
         if self.prefetch is not None:
             self.prefetch.finish()
         for doc, path, text in fields:
-            refs.extend(self.rules.check_links(doc, path, text, index))  # checked while collected
-        for doc in self.built_docs:
-            self.open_values(doc)
+            refs.extend(run(rules, Phase.FIELD, doc, path, text))  # a field's links are references
         handbook = None
         if settings and organisation and glossary:
             order = {s.id: i for i, s in enumerate(settings.sections)}
@@ -204,13 +203,12 @@ class _Loader:
             policies = [p for p, _ in pairs]
             self.built_docs = [d for _, d in pairs]
             handbook = Handbook(settings, organisation, glossary, tuple(policies))
-            self.rules.check_organisation(handbook, roots["roles"], index)
             docs = {p.id: d for p, d in zip(policies, self.built_docs, strict=True)}
-            self.rules.check_wording(handbook, docs)
-            self.rules.check_former_ids(handbook, docs)
-            if not has_errors(self.diagnostics):
-                self.rules.check_editions(handbook, refs, docs, roots)
-        diagnostics = sort_diagnostics([*self.diagnostics, *self.rules.out])
+            built = Built(handbook, docs, roots, refs)
+            run(rules, Phase.HANDBOOK, built)
+            if not has_errors(self.diagnostics):  # files and schemas sound: editions can be cut
+                run(rules, Phase.SOUND, built)
+        diagnostics = sort_diagnostics([*self.diagnostics, *rules.out])
         clock.lap("rules")
         return Result(
             handbook,
@@ -346,81 +344,14 @@ class _Loader:
         parts.point_back(policy)
         return policy
 
-    def index(self, roots: dict[str, Document], policy_docs: list[tuple[Document, str]]) -> Index:
-        """Collect every defined id, also from files that failed the schema (to avoid cascades)."""
-        index = Index()
-        define = self.rules.define
-        roles = roots["roles"].data if isinstance(roots["roles"].data, dict) else None
-        if roles is None:
-            index.ids["role"] = index.ids["department"] = index.ids["group"] = None
-        else:
-            for i, dept in _items(roles, "departments"):
-                define(
-                    index, "department", dept.get("id"), roots["roles"], ("departments", i, "id")
-                )
-                groups = index.groups_of.setdefault(str(dept.get("id")), set())
-                for j, group in _items(dept, "groups"):
-                    define(
-                        index,
-                        "group",
-                        group.get("id"),
-                        roots["roles"],
-                        ("departments", i, "groups", j, "id"),
-                    )
-                    groups.add(str(group.get("id")))
-            for i, role in _items(roles, "roles"):
-                define(index, "role", role.get("id"), roots["roles"], ("roles", i, "id"))
-        terms = roots["glossary"].data
-        if not isinstance(terms, dict):
-            index.ids["term"] = None
-        else:
-            for i, term in _items(terms, "terms"):
-                define(index, "term", term.get("id"), roots["glossary"], ("terms", i, "id"))
-        index.ids.setdefault("policy", {})
-        for namespace in POLICY_PARTS:
-            index.ids.setdefault(namespace, {})
-        for doc, _ in policy_docs:
-            if not isinstance(doc.data, dict):
-                # An unreadable file defines ids we cannot see: don't report references to them.
-                for namespace in POLICY_PARTS:
-                    index.ids[namespace] = None
-            else:
-                define(index, "policy", doc.data.get("id"), doc, ("id",))
-                for namespace, key in POLICY_PARTS.items():
-                    for i, part in _items(doc.data, key):
-                        define(index, namespace, part.get("id"), doc, (key, i, "id"))
-            if str(doc.path) not in self.valid:
-                # A broken file is still known by its name, so links to it don't pile up errors.
-                index.ids["policy"].setdefault(Path(doc.path).stem, Place(doc, ()))
-        return index
-
     def markdown_fields(
         self, doc: Document, kind: str | None = None
     ) -> Iterator[tuple[tuple, str]]:
         """Every Markdown field of a document (the schemas mark them), with its path."""
         for pattern in _markdown_patterns(self.schemas, kind or self.kind_of(doc)):
-            for path, text in _expand(doc.data, pattern, ()):
+            for path, text in values_at(doc.data, pattern):
                 if isinstance(text, str):
                     yield path, text
-
-    def open_values(self, doc: Document) -> None:
-        """Warn about each value a source did not give (待定, or a period "定期" without one)."""
-        kind = self.kind_of(doc)
-        owner = doc.data.get("owner")
-        for pattern in open_fields(self.schemas, kind):
-            for path, value in _expand(doc.data, pattern, ()):
-                if value != TO_BE_SET and value not in UNKNOWN:
-                    continue
-                label = field_label(self.schemas, kind, path)
-                what = "周期还没有定" if value in UNKNOWN else "还是待定"
-                self.rules.report(
-                    doc,
-                    path,
-                    "to-be-set",
-                    f"{label} {what}:来源没有给出。请负责人({owner})确定后填写;在此之前页面标着"
-                    "“待定”,并列在待定事项页。",
-                    severity=Severity.WARNING,
-                )
 
     def kind_of(self, doc: Document) -> str:
         for kind in ROOT_FILES.values():
@@ -453,24 +384,3 @@ def _count_files(root: Path, sections: dict[str, str]) -> int:
         with contextlib.suppress(OSError):
             total += sum(1 for entry in os.scandir(root / name) if entry.name.endswith(".yaml"))
     return total
-
-
-def _items(data: Any, key: str) -> Iterator[tuple[int, dict]]:
-    values = data.get(key) if isinstance(data, dict) else None
-    if isinstance(values, list):
-        for i, item in enumerate(values):
-            if isinstance(item, dict):
-                yield i, item
-
-
-def _expand(data: Any, pattern: tuple[str, ...], path: tuple) -> Iterator[tuple[tuple, Any]]:
-    if not pattern:
-        yield path, data
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "[]":
-        if isinstance(data, list):
-            for i, item in enumerate(data):
-                yield from _expand(item, rest, (*path, i))
-    elif isinstance(data, dict) and head in data:
-        yield from _expand(data[head], rest, (*path, head))

@@ -1,0 +1,29 @@
+"""Cross-file rules: one function per rule, registered with its phase and the codes it reports.
+
+The pipeline runs them phase by phase (`run`); a family of rules is one module here.
+"""
+
+from __future__ import annotations
+
+from . import dates, editions, ids, markdown, organisation, policy, refs, values, wording
+from .context import NOUNS, POLICY_PARTS, Built, Context, Index, Place
+from .ids import collect as collect_ids
+from .registry import RULES, Phase, Rule, rule, run
+
+FAMILIES = (ids, refs, markdown, policy, dates, values, wording, organisation, editions)
+
+__all__ = [
+    "FAMILIES",
+    "NOUNS",
+    "POLICY_PARTS",
+    "RULES",
+    "Built",
+    "Context",
+    "Index",
+    "Phase",
+    "Place",
+    "Rule",
+    "collect_ids",
+    "rule",
+    "run",
+]

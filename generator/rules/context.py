@@ -1,0 +1,89 @@
+"""What every rule is given: the reporting helper, the id index, today, and the built handbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .. import parts
+from ..codes import severity
+from ..errors import Diagnostic
+from ..loader import Document
+from ..model import Handbook, Ref
+from ..schemas import SchemaSet
+
+# Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
+POLICY_PARTS = {namespace: part.key for namespace, part in parts.BY_NAMESPACE.items()}
+NOUNS = {
+    "policy": "政策",
+    "role": "角色",
+    "term": "术语",
+    "department": "部门",
+    "group": "小组",
+    **{namespace: part.noun for namespace, part in parts.BY_NAMESPACE.items()},
+}
+
+
+@dataclass
+class Place:
+    """Where an id was defined: which document and which path inside it."""
+
+    doc: Document
+    path: tuple[str | int, ...]
+
+
+@dataclass
+class Index:
+    """Every id defined in the handbook, per namespace; a namespace is None when unknowable."""
+
+    ids: dict[str, dict[str, Place] | None] = field(default_factory=dict)
+    groups_of: dict[str, set[str]] = field(default_factory=dict)  # department -> group ids
+    folded: dict[str, dict[str, str]] = field(default_factory=dict)  # casefolded id -> id
+
+    def clash(self, namespace: str, ident: str) -> str | None:
+        """The id already defined that `ident` repeats (also ignoring case), if any."""
+        table = self.ids.get(namespace) or {}
+        if ident in table:
+            return ident
+        return self.folded.get(namespace, {}).get(ident.casefold())
+
+    def add(self, namespace: str, ident: str, place: Place) -> None:
+        table = self.ids.setdefault(namespace, {})
+        if table is not None:
+            table[ident] = place
+            self.folded.setdefault(namespace, {})[ident.casefold()] = ident
+
+
+@dataclass(frozen=True)
+class Built:
+    """The whole handbook with the documents it was built from, for the whole-handbook rules."""
+
+    handbook: Handbook
+    docs: dict[str, Document]  # policy id -> its document
+    roots: dict[str, Document]  # handbook, roles, glossary -> its document
+    refs: list[Ref]  # every reference, Markdown links included
+
+
+@dataclass
+class Context:
+    """State the rules share: today, the schemas, the id index, and what they report."""
+
+    today: dt.date
+    schemas: SchemaSet
+    kinds: dict[str, str]  # section folder -> its kind
+    index: Index = field(default_factory=Index)
+    out: list[Diagnostic] = field(default_factory=list)
+
+    def report(
+        self, doc: Document, path: tuple, code: str, message: str, *, key: bool = False
+    ) -> None:
+        """Report `code` at the value (or key) at `path`, with the code's catalogued severity."""
+        line, column = doc.locate(path, key=key)
+        self.out.append(Diagnostic(doc.path, line, column, severity(code), code, message))
+
+    def report_in_text(
+        self, doc: Document, path: tuple, offset: int, code: str, message: str
+    ) -> None:
+        """Report `code` at character `offset` of the string at `path`."""
+        line, column = doc.locate_in_text(path, offset)
+        self.out.append(Diagnostic(doc.path, line, column, severity(code), code, message))

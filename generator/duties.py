@@ -30,13 +30,17 @@ def all_tasks(handbook: Handbook) -> list[Task]:
 
 
 def policy_tasks(handbook: Handbook, policy: Policy) -> list[Task]:
-    """The tasks a policy's parts give roles, kind by kind in the order duty pages show them."""
+    """The tasks a policy's parts give roles, kind by kind in the order duty pages show them.
+
+    A step an outside party takes (a platform's review, a courier's pick-up) is no one's task here.
+    """
     out: list[Task] = []
     for part in sorted(parts.PARTS, key=lambda p: p.task_rank):
         items = part.items(policy)
         if part.tasks is not None and items:
             out.extend(part.tasks(handbook, policy, items))
-    return out
+    parties = handbook.parties
+    return [t for t in out if t.role not in parties] if parties else out
 
 
 @dataclass

@@ -65,8 +65,9 @@ def view(handbook: Handbook, edition: str) -> Handbook:
             if t.id in terms
         )
     )
+    parties = tuple(p for p in org.parties if visible(p.audience, edition))
     return Handbook(
-        settings, Organisation(org.organisation, departments, people), glossary, policies
+        settings, Organisation(org.organisation, departments, people, parties), glossary, policies
     )
 
 

@@ -7,7 +7,6 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 from . import labels
-from .model import Role
 from .parts.procedures import Procedure
 
 WIDTH = 680
@@ -112,8 +111,11 @@ def svg_string(root: ET.Element) -> str:
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
-def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
-    """Draw the procedure as a vertical flow: trigger, numbered steps with role and time, end."""
+def flowchart_svg(procedure: Procedure, actors: dict[str, str]) -> str:
+    """Draw the procedure as a vertical flow: trigger, numbered steps with who and time, end.
+
+    `actors` names each role and outside party a step may name.
+    """
     # The height is known only at the end, so the shapes go into a holder and move under the root.
     parts = ET.Element("parts")
     inner = WIDTH - 2 * MARGIN
@@ -128,7 +130,7 @@ def flowchart_svg(procedure: Procedure, roles: dict[str, Role]) -> str:
     for number, step in enumerate(procedure.steps, 1):
         _arrow(parts, y, y + GAP)
         y += GAP
-        role = roles[step.who].name if step.who in roles else step.who
+        role = actors.get(step.who, step.who)
         body = wrap(step.what, inner - BAND - 2 * PAD)
         notes = []
         if step.within:

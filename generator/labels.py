@@ -21,6 +21,14 @@ INCIDENT = {
     "service-outage": "系统故障",
     "other": "其他",
 }
+PARTY_KIND = {
+    "platform": "平台",
+    "partner": "合作方",
+    "supplier": "供应商",
+    "authority": "监管部门",
+    "client": "客户方",
+    "other": "其他",
+}
 OBLIGATION_KIND = {
     "law": "法律",
     "regulation": "法规规章",

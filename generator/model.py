@@ -161,10 +161,22 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Party:
+    """Someone outside the organisation who acts in its procedures: a platform, a partner..."""
+
+    id: str
+    name: str
+    kind: str
+    summary: str
+    audience: tuple[str, ...] = ("staff",)
+
+
+@dataclass(frozen=True)
 class Organisation:
     organisation: str
     departments: tuple[Department, ...]
     roles: tuple[Role, ...]
+    parties: tuple[Party, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +240,11 @@ class Handbook:
     @cached_property  # looked up in loops: built once per model, never changed
     def roles(self) -> dict[str, Role]:
         return {r.id: r for r in self.organisation.roles}
+
+    @cached_property  # looked up in loops: built once per model, never changed
+    def parties(self) -> dict[str, Party]:
+        """Outside parties by id; one that repeats a role's id (an error) is the role."""
+        return {p.id: p for p in self.organisation.parties if p.id not in self.roles}
 
     @cached_property  # looked up in loops: built once per model, never changed
     def terms(self) -> dict[str, Term]:

@@ -177,7 +177,7 @@ class _Pipeline:
                 continue
             before = len(refs)
             policy = build(Policy, doc.data, doc, refs)
-            policy = self.finish(policy, doc, refs[before:])
+            policy = self.finish(policy, doc, refs[before:], rules.index.ids.get("role") or {})
             run(rules, Phase.POLICY, policy, doc, folder)
             policies.append(policy)
             self.built_docs.append(doc)
@@ -334,9 +334,17 @@ class _Pipeline:
             return None
         return build(cls, doc.data, doc, refs)
 
-    def finish(self, policy: Policy, doc: Document, refs: list[Ref]) -> Policy:
+    def finish(
+        self, policy: Policy, doc: Document, refs: list[Ref], roles: dict[str, Any]
+    ) -> Policy:
+        """Add what the loader knows: the source file and every role the policy names.
+
+        A recipient or a step's actor may be an outside party; those are not roles.
+        """
         people = frozenset(
-            r.target for r in refs if r.kind in ("role", "recipient") and r.target != "client"
+            r.target
+            for r in refs
+            if r.kind in ("role", "recipient", "actor") and (r.target in roles or r.kind == "role")
         )
         # abspath, not resolve(): no system call per path component, a thousand times over
         source = Path(os.path.relpath(os.path.abspath(doc.path), self.repo_abs))

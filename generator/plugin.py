@@ -336,6 +336,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # splits a query into the words the index holds.
         names = [w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases)]
         names += [r.name for r in self.handbook.organisation.roles]
+        names += [p.name for p in self.handbook.organisation.parties]
         self.jieba_words = sorted({w for w in names if _HAN_WORD.match(w)})
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

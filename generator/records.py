@@ -37,7 +37,8 @@ PolicyId = Annotated[str, _RefTo("policy")]
 TermId = Annotated[str, _RefTo("term")]
 KpiId = Annotated[str, _RefTo("kpi")]
 LevelId = Annotated[str, _RefTo("severity")]
-Recipient = Annotated[str, _RefTo("recipient")]
+Recipient = Annotated[str, _RefTo("recipient")]  # a role, an outside party, or "client"
+ActorId = Annotated[str, _RefTo("actor")]  # a role or an outside party
 DepartmentId = Annotated[str, _RefTo("department")]
 GroupId = Annotated[str, _RefTo("group")]
 Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
@@ -57,7 +58,7 @@ class Quota:
 
 @dataclass(frozen=True)
 class Step:
-    who: RoleId
+    who: ActorId
     what: str
     within: str | None = None
     output: str | None = None

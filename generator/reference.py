@@ -16,6 +16,7 @@ KIND_FILES = {
 # What a reference to a shared definition means to an editor.
 REFERENCES = {
     "roleRef": "角色 id",
+    "actorRef": "角色或外部相关方 id",
     "policyRef": "政策 id",
     "termRef": "术语 id",
     "slug": "标识(小写字母、数字、连字符)",

@@ -233,6 +233,11 @@ class Linker:
         return f"roles/{ident}.md"
 
     @staticmethod
+    def party(ident: str) -> str:
+        """Outside parties are listed on the organisation page."""
+        return f"roles/index.md#party-{ident}"
+
+    @staticmethod
     def checklist(ident: str) -> str:
         return f"checklists/{ident}.md"
 
@@ -309,6 +314,7 @@ def environment() -> Environment:
         direction=labels.DIRECTION.__getitem__,
         incident=labels.INCIDENT.__getitem__,
         obligation_kind=labels.OBLIGATION_KIND.__getitem__,
+        party_kind=labels.PARTY_KIND.__getitem__,
     )
     return env
 
@@ -344,6 +350,13 @@ class Renderer:
         self.checklist_map = views.checklist_map(handbook)
         self.citations = views.citations(handbook)  # once: each policy page lists who cites it
         self.part_names = views.part_map(handbook)
+
+    @cached_property
+    def actors(self) -> dict[str, str]:
+        """What a flowchart calls each role and outside party a step may name."""
+        names = {ident: role.name for ident, role in self.roles.items()}
+        names.update((p.id, f"{p.name}(外部)") for p in self.handbook.organisation.parties)
+        return names
 
     # Tasks feed several kinds of page (duties, checklists, roles, CSV): worked out once, on demand.
 
@@ -415,6 +428,7 @@ class Renderer:
             url=url,
             markdown=markdown,
             roles=self.roles,
+            parties=self.handbook.parties,
             terms=self.terms,
             policies=self.policy_map,
             page_path=path,
@@ -434,6 +448,8 @@ class Renderer:
             return self.policy_map[ident].title
         if kind == "role":
             return self.roles[ident].name
+        if kind == "party":
+            return self.handbook.parties[ident].name
         if kind == "term":
             return self.terms[ident].term
         if kind == "checklist":

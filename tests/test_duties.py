@@ -32,6 +32,7 @@ def test_operator_week_at_a_glance(hb) -> None:
         "weekly": [("report-definition", "报表", 1), ("meeting", "会议", 1), ("kpi", "指标", 1)],
         "per-event": [
             ("step", "开店巡检", 1),
+            ("step", "处罚申诉", 1),  # step 1 only: step 2 is the platform's, no one's task here
             ("playbook", "负面舆情预案", 1),
             ("escalation", "事件升级", 1),
         ],

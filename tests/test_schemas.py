@@ -152,7 +152,7 @@ def test_the_reference_page_is_in_the_staff_site() -> None:
     result = load_handbook(MINIMAL, SCHEMAS, today=TODAY)
     pages = {p.path: p for p in render_pages(result.handbook, "staff", result.schemas)}
     page = pages["reference.md"].content
-    assert "| `procedures[].steps[].who` | 角色 id | 是 |" in page
+    assert "| `procedures[].steps[].who` | 角色或外部相关方 id | 是 |" in page
     assert "reference.md" not in {
         p.path for p in render_pages(result.handbook, "client", result.schemas)
     }

@@ -85,7 +85,7 @@ def flowcharts(r: Renderer) -> Iterator[Page]:
     """An SVG flowchart per procedure, shown on its policy's page."""
     for policy in r.handbook.policies:
         for proc in policy.procedures:
-            yield Page(f"assets/flow/{proc.id}.svg", flowchart_svg(proc, r.roles), policy.source)
+            yield Page(f"assets/flow/{proc.id}.svg", flowchart_svg(proc, r.actors), policy.source)
 
 
 def glossary(r: Renderer) -> Iterator[Page]:

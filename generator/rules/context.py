@@ -17,6 +17,8 @@ POLICY_PARTS = {namespace: part.key for namespace, part in parts.BY_NAMESPACE.it
 NOUNS = {
     "policy": "政策",
     "role": "角色",
+    "party": "外部相关方",
+    "actor": "角色或外部相关方",
     "term": "术语",
     "department": "部门",
     "group": "小组",

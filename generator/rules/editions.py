@@ -18,6 +18,7 @@ def references_stay_visible(ctx: Context, built: Built) -> None:
     owners = {id(docs[p.id]): p for p in handbook.policies}
     # Bound once: Handbook.roles/terms/policy_map build a new dict on every access.
     roles = handbook.roles
+    parties = handbook.parties
     terms = handbook.terms
     policies = handbook.policy_map
     part_owner = {item.id: p for p in handbook.policies for _, item in parts.named(p)}
@@ -39,7 +40,17 @@ def references_stay_visible(ctx: Context, built: Built) -> None:
             else:
                 continue  # roles.yaml and glossary.yaml are checked by their own visibility
             kind, target = ref.kind, ref.target
-            if kind in ("role", "recipient") and target in roles:
+            if kind in ("recipient", "actor") and target in parties:
+                if not visible(parties[target].audience, edition):
+                    _leak(
+                        ctx,
+                        edition,
+                        ref.doc,
+                        ref.path,
+                        f"它引用的外部相关方 {target}({parties[target].name})",
+                        f"请在 roles.yaml 的 parties 中给它加上 audience: [staff, {edition}],或不在此处引用它。",
+                    )
+            elif kind in ("role", "recipient", "actor") and target in roles:
                 if not visible(roles[target].audience, edition):
                     _leak(
                         ctx,

@@ -31,7 +31,8 @@ def collect(
     index = ctx.index
     roles = roots["roles"].data if isinstance(roots["roles"].data, dict) else None
     if roles is None:
-        index.ids["role"] = index.ids["department"] = index.ids["group"] = None
+        for namespace in ("role", "party", "department", "group"):
+            index.ids[namespace] = None
     else:
         for i, dept in _items(roles, "departments"):
             define(ctx, "department", dept.get("id"), roots["roles"], ("departments", i, "id"))
@@ -42,6 +43,9 @@ def collect(
                 groups.add(str(group.get("id")))
         for i, role in _items(roles, "roles"):
             define(ctx, "role", role.get("id"), roots["roles"], ("roles", i, "id"))
+        index.ids.setdefault("party", {})
+        for i, party in _items(roles, "parties"):
+            define(ctx, "party", party.get("id"), roots["roles"], ("parties", i, "id"))
     terms = roots["glossary"].data
     if not isinstance(terms, dict):
         index.ids["term"] = None
@@ -113,6 +117,22 @@ def unique(ctx: Context, namespace: str, ident: str, doc: Document, path: tuple)
         "duplicate-id",
         f"{NOUNS[namespace]} id {ident} 已在 {first.doc.path}:{line} 定义过{same}。"
         "id 在整本手册内必须唯一:请换一个 id。",
+    )
+
+
+@rule(Phase.ID, "duplicate-id")
+def actors_unique(ctx: Context, namespace: str, ident: str, doc: Document, path: tuple) -> None:
+    """A step's `who` names a role or an outside party: the two may not share an id."""
+    roles = ctx.index.ids.get("role") or {}
+    if namespace != "party" or ident not in roles:
+        return
+    line, _ = roles[ident].doc.locate(roles[ident].path)
+    ctx.report(
+        doc,
+        path,
+        "duplicate-id",
+        f"外部相关方 id {ident} 与 {roles[ident].doc.path}:{line} 的角色 id 相同。步骤的 who "
+        "会分不清指的是谁:请给外部相关方换一个 id,例如加上 platform- 之类的前缀。",
     )
 
 

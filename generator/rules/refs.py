@@ -11,7 +11,8 @@ from .registry import Phase, rule
 # What to write instead, per kind of reference (a Markdown link's kind too).
 WHERE = {
     "role": "请使用 policies/roles.yaml 中定义的角色 id,或先在那里添加这个角色。",
-    "recipient": "请使用 policies/roles.yaml 中定义的角色 id,或写 client 表示客户方。",
+    "recipient": "请使用 policies/roles.yaml 中定义的角色 id 或外部相关方(parties)id,或写 client 表示客户方。",
+    "actor": "请使用 policies/roles.yaml 中定义的角色 id;由外部的一方完成的步骤,先在 roles.yaml 的 parties 中登记它。",
     "policy": "请写手册中已有政策的 id(即文件名去掉 .yaml)。",
     "term": "请使用 policies/glossary.yaml 中定义的术语 id,或先在那里添加这个术语。",
     "kpi": "请使用数据部分(data)政策中 kpis 定义的指标 id。",
@@ -21,9 +22,13 @@ WHERE = {
 }
 
 
+# What a reference of a kind may name: a recipient or an actor is a role or an outside party.
+NAMESPACES = {"recipient": ("role", "party"), "actor": ("role", "party")}
+
+
 def dangling(kind: str) -> str:
-    """The code of a reference of `kind` to nothing: a recipient is a role."""
-    return f"dangling-{'role' if kind == 'recipient' else kind}"
+    """The code of a reference of `kind` to nothing: a recipient or an actor is reported as a role."""
+    return f"dangling-{'role' if kind in NAMESPACES else kind}"
 
 
 DANGLING = tuple(dict.fromkeys(dangling(kind) for kind in WHERE))
@@ -35,17 +40,17 @@ def defined(ctx: Context, refs: list[Ref]) -> None:
     for ref in refs:
         if ref.kind == "serves":
             continue
-        namespace = "role" if ref.kind == "recipient" else ref.kind
-        table = ctx.index.ids.get(namespace)
-        if table is None:
+        tables = [ctx.index.ids.get(ns) for ns in NAMESPACES.get(ref.kind, (ref.kind,))]
+        if any(table is None for table in tables):
             continue  # the file that defines this namespace is broken; it has its own errors
         if ref.kind == "recipient" and ref.target == "client":
             continue
-        if ref.target in table:
+        known = [ident for table in tables for ident in table or ()]
+        if ref.target in known:
             continue
-        guess = difflib.get_close_matches(ref.target, list(table), n=1, cutoff=0.6)
+        guess = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
         maybe = f"是否想写 {guess[0]}?" if guess else ""
-        noun = NOUNS.get(namespace, namespace)
+        noun = NOUNS["role" if ref.kind == "recipient" else ref.kind]
         ctx.report(
             ref.doc,
             ref.path,

@@ -7,10 +7,12 @@ A step or checklist item cites clauses in its `basis`: "3.2" is clause 3.2 of it
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any, NamedTuple
 
-FIELD = "basis"  # the field of a step or checklist item that holds its citations
+from .records import Citation
 
 
 class Cited(NamedTuple):
@@ -31,19 +33,32 @@ def anchor(number: str) -> str:
     return "clause-" + number.replace(".", "-")
 
 
+@cache
+def _fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """A record's fields read from YAML, each with whether it holds citations (by its type).
+
+    By type, not by name: a tier's `basis` is plain text. Derived fields (a pointer back to the
+    policy, what the loader worked out) are left out.
+    """
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return tuple(
+        (f.name, hints[f.name] == tuple[Citation, ...])
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("derived")
+    )
+
+
 def citations(value: Any) -> Iterator[str]:
     """Every citation in a record and the records it holds (a policy's parts, a procedure...)."""
     if isinstance(value, tuple):
         for item in value:
             yield from citations(item)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.metadata.get("derived"):
-                continue  # a pointer back to the policy, or what the loader worked out
-            if f.name == FIELD:
-                yield from getattr(value, f.name)
+        for name, cites in _fields(type(value)):
+            if cites:
+                yield from getattr(value, name)
             else:
-                yield from citations(getattr(value, f.name))
+                yield from citations(getattr(value, name))
 
 
 def keep(value: Any, wanted: Callable[[str], bool]) -> Any:
@@ -54,16 +69,14 @@ def keep(value: Any, wanted: Callable[[str], bool]) -> Any:
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     changes = {}
-    for f in dataclasses.fields(value):
-        if f.metadata.get("derived"):
-            continue
-        old = getattr(value, f.name)
-        if f.name == FIELD:
+    for name, cites in _fields(type(value)):
+        old = getattr(value, name)
+        if cites:
             new = tuple(c for c in old if wanted(c))
             if new != old:
-                changes[f.name] = new
+                changes[name] = new
         else:
             new = keep(old, wanted)
             if new is not old:
-                changes[f.name] = new
+                changes[name] = new
     return dataclasses.replace(value, **changes) if changes else value

@@ -39,6 +39,7 @@ def test_the_minimal_handbook_holds_clauses_and_citations(handbook_dir: Path) ->
     assert [(c.number, c.title) for c in incidents.clauses] == [("1", "发现即报"), ("2.1", "")]
     assert list(citations(incidents)) == ["2.1"]
     assert list(citations(flow)) == ["incidents#1"]
+    assert list(citations(hb.policy_map["svc"])) == []  # a tier's basis is text, not a citation
     assert any("截图取证" in text for text in incidents.prose())  # clause texts are its prose
     # Keeping every citation changes nothing: the very same records come back.
     assert keep(flow.checklists, lambda c: True) is flow.checklists
@@ -106,6 +107,13 @@ def test_an_edition_drops_citations_of_policies_it_does_not_show(
     assert copy.procedures[0].steps[0].basis == ()
     assert staff.policy_map["flow"].procedures[0].steps[0].basis == ("incidents#2.1",)
     assert copy.checklists[0].policy is copy
+    # A tier's basis is plain text, not citations: left as it is.
+    svc = view(staff, "client").policy_map["svc"]  # the public does not see it
+    assert (
+        svc.tiers[0].basis
+        == staff.policy_map["svc"].tiers[0].basis
+        == "按客户签约的服务范围分层,每年续约时重新评定。"
+    )
 
 
 def test_pages_link_citations_to_the_clause(handbook_dir: Path) -> None:

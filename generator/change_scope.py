@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo
+from .clauses import cited
 from .loader import Document, parse_document
+from .model import Ref
 from .pipeline import Result
 from .rules import POLICY_PARTS
 
@@ -18,6 +20,7 @@ TARGETS = {
     "kpi": ("kpi",),
     "severity": ("severity",),
     "serves": ("procedure", "playbook", "kpi"),
+    "clause": ("policy",),
 }
 ROOT_NAMES = ("handbook.yaml", "roles.yaml", "glossary.yaml")
 
@@ -75,9 +78,16 @@ def scope_of_change(result: Result, policies: Path, base: str) -> Scope:
     dependents = {
         Path(ref.doc.path).resolve()
         for ref in result.refs
-        if any((ns, ref.target.partition("/")[0]) in touched for ns in TARGETS.get(ref.kind, ()))
+        if any((ns, _target_id(ref)) in touched for ns in TARGETS.get(ref.kind, ()))
     }
     return Scope(frozenset(changed), frozenset(dependents - changed), everything)
+
+
+def _target_id(ref: Ref) -> str:
+    """The id a reference points at: "check/2" at check, "flow#3.2" at flow ("3.2": its own)."""
+    if ref.kind == "clause":
+        return cited(ref.target, "").policy
+    return ref.target.partition("/")[0]
 
 
 def describe(scope: Scope, files: Iterable[Path]) -> str:

@@ -445,6 +445,22 @@ CATALOGUE: tuple[Code, ...] = (
         "写流程或预案的 id(可加 /步骤序号),或 KPI 的 id。",
     ),
     Code(
+        "dangling-clause",
+        "rule",
+        _E,
+        "步骤或清单条目的 basis 引用的条款(或其政策)不存在。",
+        'basis: ["3.9"](本政策的 clauses 中没有 number: "3.9")',
+        "写本政策 clauses 中已有的条款号,或 政策id#条款号;必要时先添加这一条款。",
+    ),
+    Code(
+        "duplicate-clause",
+        "rule",
+        _E,
+        "同一政策的 clauses 中,同一个条款号写了两次。",
+        'clauses:\n  - {number: "3.2", text: 受理}\n  - {number: "3.2", text: 派单}',
+        "给其中一条换一个条款号,或把两条合并。",
+    ),
+    Code(
         "id-filename",
         "rule",
         _E,

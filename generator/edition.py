@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import parts
+from . import clauses, parts
 from .audience import EDITIONS, NAMES, visible
 from .model import AppliesTo, Department, Editions, Glossary, Handbook, Organisation, Policy, Role
 
@@ -105,11 +105,16 @@ class Seen:
 
 def _policy(policy: Policy, edition: str, seen: Seen) -> Policy:
     cut = parts.Cut(edition, frozenset(seen.policies))
+
+    def shown(citation: str) -> bool:
+        return clauses.cited(citation, policy.id).policy in seen.policies
+
     kept = {}
     for part in parts.PARTS:
         items = part.items(policy)
         if items:
             items = part.cut(items, cut) if part.cut else items
+            items = clauses.keep(items, shown)
             # Copies, also where nothing is cut: an item that knows its policy must know the copy.
             kept[part.key] = tuple(dataclasses.replace(item) for item in items)
     copy = dataclasses.replace(

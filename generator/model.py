@@ -76,6 +76,15 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """A numbered clause ("第 3.2 条") that steps and checklist items cite in their `basis`."""
+
+    number: str
+    text: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class PolicyCore:
     """What every policy says; the parts it may hold are added from the registry (parts/)."""
 
@@ -101,6 +110,7 @@ class PolicyCore:
     applies_to: AppliesTo | None = None
     principles: tuple[Principle, ...] = ()
     order: int | None = None
+    clauses: tuple[Clause, ...] = ()
     # Set by the loader, not read from YAML: the file (relative to the repository) and every role named.
     source: Path = field(default=Path(), compare=False, metadata=DERIVED)
     participants: frozenset[str] = field(default=frozenset(), compare=False, metadata=DERIVED)
@@ -111,10 +121,11 @@ class PolicyCore:
         return (self.order is None, self.order or 0, self.id)
 
     def prose(self) -> Iterator[str]:
-        """Yield the policy's own Markdown (purpose, principles, body), as its page shows them."""
+        """Yield the policy's own Markdown (purpose, principles, clauses, body), as its page shows them."""
         if self.purpose:
             yield self.purpose
         yield from (p.text for p in self.principles if p.text)
+        yield from (c.text for c in self.clauses)
         if self.body:
             yield self.body
 

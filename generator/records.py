@@ -20,7 +20,7 @@ TO_BE_SET = "待定"
 class Ref:
     """A reference from one document to an id that must exist elsewhere in the handbook."""
 
-    kind: str  # role | policy | term | kpi | severity | recipient | department | group
+    kind: str  # role | policy | term | kpi | severity | recipient | department | group | clause
     target: str
     doc: Document = field(compare=False)
     path: tuple[str | int, ...] = field(compare=False)
@@ -42,6 +42,7 @@ ActorId = Annotated[str, _RefTo("actor")]  # a role or an outside party
 DepartmentId = Annotated[str, _RefTo("department")]
 GroupId = Annotated[str, _RefTo("group")]
 Serves = Annotated[str, _RefTo("serves")]  # procedure or playbook id, optionally /step; or a KPI id
+Citation = Annotated[str, _RefTo("clause")]  # a clause number "3.2", or "<policy-id>#3.2"
 
 DERIVED = {"derived": True}
 ORIGIN = {"derived": True, "origin": True}  # build fills it with the record's document and path
@@ -62,3 +63,4 @@ class Step:
     what: str
     within: str | None = None
     output: str | None = None
+    basis: tuple[Citation, ...] = ()

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import cadence, duties, labels, parts, prose, views
+from . import cadence, clauses, duties, labels, parts, prose, views
 from .edition import view
 from .model import Handbook
 from .records import TO_BE_SET
@@ -228,6 +228,10 @@ class Linker:
         """Link to a KPI, severity level, procedure, playbook or service on its policy's page."""
         return self.parts[ident]
 
+    def clause(self, target: clauses.Cited) -> str:
+        """Link to a numbered clause on its policy's page."""
+        return f"{self.policies[target.policy]}#{clauses.anchor(target.policy, target.number)}"
+
     @staticmethod
     def role(ident: str) -> str:
         return f"roles/{ident}.md"
@@ -298,6 +302,7 @@ def environment() -> Environment:
         finalize=_finalize,
     )
     env.globals["md"] = Md
+    env.globals["clause_anchor"] = clauses.anchor
     env.filters.update(
         day=do_day,
         review_due=do_review_due,
@@ -422,6 +427,14 @@ class Renderer:
             label = self.part_names[ident] + (f" 第 {step} 步" if step else "")
             return link("part", ident, label)
 
+        def basis_link(citation: str, policy: str) -> Md:
+            """Link a citation written in `policy` to the clause: "第 3.2 条", or 《title》 first."""
+            target = clauses.cited(citation, policy)
+            label = f"第 {target.number} 条"
+            if target.policy != policy:
+                label = f"《{self.policy_map[target.policy].title}》{label}"
+            return link("clause", target, label)
+
         content = self.env.get_template(template).render(
             handbook=self.handbook,
             link=link,
@@ -434,6 +447,7 @@ class Renderer:
             page_path=path,
             edition=self.edition,
             serves_link=serves_link,
+            basis_link=basis_link,
             headings=duties.HEADINGS,
             frequencies=self.duty_pages,
             clears=cadence.CLEARS,

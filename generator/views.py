@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import cadence, parts, prose
+from . import cadence, clauses, parts, prose
 from .cadence import CODES as _DAILY_FIRST
 from .model import ChangelogEntry, Handbook, Policy, Role
 from .parts.checklists import Checklist
@@ -172,7 +172,7 @@ _CADENCE_KEYS = {("frequency",), ("cadence",), ("review",)}
 
 
 def citations(handbook: Handbook) -> dict[str, list[Policy]]:
-    """Map each policy id to the policies that relate to, link to, or are satisfied by it."""
+    """Map each policy id to the policies that relate to, link to, cite, or are satisfied by it."""
     cited: dict[str, list[Policy]] = defaultdict(list)
     for policy in handbook.policies:
         found = [
@@ -180,6 +180,7 @@ def citations(handbook: Handbook) -> dict[str, list[Policy]]:
         ]  # as the page links them
         linked = {link.target for link in found if link.kind == "policy"}
         satisfied = {pid for o in policy.obligations for pid in o.satisfied_by}
-        for target in sorted((set(policy.related) | linked | satisfied) - {policy.id}):
+        basis = {clauses.cited(c, policy.id).policy for c in clauses.citations(policy)}
+        for target in sorted((set(policy.related) | linked | satisfied | basis) - {policy.id}):
             cited[target].append(policy)
     return cited

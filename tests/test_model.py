@@ -62,7 +62,12 @@ def test_views() -> None:
     assert [t.target for t in mine if t.kind == "kpi"] == [("part", "kpi-refund")]
     from generator.terms import usage
 
-    assert [p.id for p in usage(hb.policies, hb.glossary)["gmv"]] == ["flow", "report", "kpis"]
+    assert [p.id for p in usage(hb.policies, hb.glossary)["gmv"]] == [
+        "flow",
+        "report",
+        "kpis",
+        "incidents",  # in a clause's text
+    ]
 
 
 def test_labels() -> None:

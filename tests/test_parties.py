@@ -50,7 +50,7 @@ def test_a_party_may_not_share_an_id_with_a_role(tmp_path: Path) -> None:
     found = _errors(policies)
     # The step that named the party's old id dangles; nothing else cascades from the clash.
     assert [f.split(": ")[:2] for f in found] == [
-        ["crisis/incidents.yaml:98:14", "dangling-role"],
+        ["crisis/incidents.yaml:99:14", "dangling-role"],
         ["roles.yaml:38:9", "duplicate-id"],
     ], found
     assert "roles.yaml:30 的角色 id 相同" in found[1]

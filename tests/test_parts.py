@@ -75,10 +75,12 @@ def _every_part_everywhere(policies: Path) -> dict[str, Path]:
     """Give the policy of every section kind every part (items copied, their ids made unique)."""
     files = {path.parent.name: path for path in sorted(policies.glob("*/*.yaml"))}
     items: dict[str, list] = {}
+    clauses: list = []  # the clauses a copied step or item may cite in its own policy
     for path in files.values():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for part in PARTS:
             items.setdefault(part.key, []).extend(data.get(part.key) or [])
+        clauses.extend(data.get("clauses") or [])
     assert all(items[part.key] for part in PARTS), "the minimal handbook lacks a part"
     for section, path in files.items():
         # Staff only: what each edition may show is the edition tests' business, not this one's.
@@ -95,6 +97,8 @@ def _every_part_everywhere(policies: Path) -> dict[str, Path]:
                     copy["id"] = f"{item['id']}-in-{section}"
                 copies.append(copy)
             text += yaml.safe_dump({part.key: copies}, allow_unicode=True, sort_keys=False)
+        if not data.get("clauses"):
+            text += yaml.safe_dump({"clauses": clauses}, allow_unicode=True, sort_keys=False)
         path.write_text(text, encoding="utf-8")
     return files
 
@@ -171,7 +175,7 @@ def _edit(path: Path, old: str, new: str) -> None:
             "crisis/incidents.yaml",
             "        retention: 订单完成后 3 年\n",
             "",
-            "crisis/incidents.yaml:83:9: error: data_inventory[1].fields[2](字段) 缺少必填字段 retention",
+            "crisis/incidents.yaml:84:9: error: data_inventory[1].fields[2](字段) 缺少必填字段 retention",
         ),
         # A sensitive field is personal information.
         (

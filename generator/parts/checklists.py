@@ -23,6 +23,7 @@ class ChecklistItem:
     within: str | None = None
     role: records.RoleId | None = None
     serves: records.Serves | None = None
+    basis: tuple[records.Citation, ...] = ()
 
 
 @dataclass(frozen=True)

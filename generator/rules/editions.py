@@ -34,6 +34,8 @@ def references_stay_visible(ctx: Context, built: Built) -> None:
                     continue
                 if ref.path[:1] in (("related",), ("applies_to",)) or "satisfied_by" in ref.path:
                     continue  # a navigation aid or scope: cut by edition.view, not an error
+                if ref.kind == "clause":
+                    continue  # a citation of a hidden policy's clause: cut by edition.view too
             elif ref.doc is roots["handbook"]:
                 if ref.path[:2] != ("editions", edition):
                     continue

@@ -122,7 +122,17 @@ def _translate(
     elif v in ("anyOf", "oneOf"):
         # Report the branch that came closest, in the words of that branch's own error.
         closest = max(error.context, key=_closeness) if error.context else None
-        if closest is None:
+        wanted = [  # "one of these keys": every branch only asks for a key that is missing
+            name
+            for branch in error.context
+            if branch.validator == "required" and not branch.relative_path
+            for name in branch.validator_value
+            if isinstance(value, dict) and name not in value
+        ]
+        if error.context and len(wanted) == len(error.context):
+            names = "、".join(dict.fromkeys(wanted))
+            yield at(path, "missing-key", f"{label} 至少要写 {names} 中的一项。", key=True)
+        elif closest is None:
             yield at(path, "schema", f"{label}:{error.message}")
         else:
             yield from _translate(doc, kind, schemas, closest)

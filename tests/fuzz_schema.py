@@ -136,6 +136,8 @@ class Schemas:
         for part in chain:
             props.update(part.get("properties", {}))
             required |= set(part.get("required", []))
+            # "at least one of these keys": what the first branch asks for is enough
+            required |= set(next(iter(part.get("anyOf", [])), {}).get("required", []))
             for key in ("then", "else"):
                 props.update(part.get(key, {}).get("properties", {}))
         return props, required, base
@@ -298,6 +300,9 @@ class Registry:
 
 SYNTH = {  # values for required non-text fields of objects the fuzzer adds
     "roleRef": "operator",
+    "actorRef": "operator",
+    "clauseNumber": "1",
+    "amount": "待定",  # orders nothing, so fits any KPI direction
     "policyRef": "flow",
     "termRef": "gmv",
     "duration": "1h",

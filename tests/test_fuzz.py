@@ -18,6 +18,7 @@ a request or a search-index entry names its case: payload, file and field.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html.parser
 import json
@@ -243,18 +244,27 @@ class Fuzz:
         head: Path_ = tuple(0 if p == "[]" else p for p in f.path[:last])
         tail: Path_ = tuple(0 if p == "[]" else p for p in f.path[last + 1 :])
         items = at(doc.data, head)
-        benign = at(self.fixture[doc.file].data, head)[0] if doc.file in self.fixture else items[0]
+        benign = items[0]  # the fixture's own item where it has one, else the synthesised one
+        if doc.file in self.fixture:
+            with contextlib.suppress(KeyError, IndexError, TypeError):
+                benign = at(self.fixture[doc.file].data, head)[0]
         while len(items) < count:
-            items.append(copy.deepcopy(benign))
+            twin = copy.deepcopy(benign)
+            if isinstance(twin, dict) and "number" in twin:  # a clause number is unique per policy
+                twin["number"] = f"9.{len(items)}"
+            items.append(twin)
         return [(*head, i, *tail) for i in range(count)]
 
-    def carrier(self, base: Doc, index: int) -> Doc:
-        """A small extra policy of the same kind (required fields only) to hold one more body."""
+    def carrier(self, base: Doc, index: int, field: str) -> Doc:
+        """A small extra policy of the same kind (required fields only) to hold one more value.
+
+        Named after the field too: each top-level Markdown field (body, purpose) has carriers.
+        """
         schema, name = self.schemas.root(base.kind)
         _, required, _ = self.schemas.object_properties(schema, name)
         source = self.fixture[base.file].data
         data = {k: copy.deepcopy(v) for k, v in source.items() if k in required}
-        data["id"] = f"{source['id']}-md{index}"
+        data["id"] = f"{source['id']}-{field.replace('_', '-')}{index}"
         data["title"] = f"{source['title']} {index}"
         data["audience"] = list(EDITIONS)
         folder = base.file.rsplit("/", 1)[0]
@@ -279,7 +289,7 @@ class Fuzz:
                         markdown.append(self.writer.put(doc.data, doc.file, path, payload, f))
                     continue
                 for i, payload in enumerate(f.accepted):  # one policy per payload
-                    holder = doc if i == 0 else self.carrier(doc, i)
+                    holder = doc if i == 0 else self.carrier(doc, i, f.path[0])
                     if i:
                         extra.append(holder)
                     prefix = BODY_PREFIX if f.path == ("body",) else ""
@@ -393,7 +403,7 @@ class Fuzz:
                     continue
                 ok = bodies[doc.kind] if f.path == ("body",) else ok[:1]
                 for i, payload in enumerate(ok):
-                    holder = doc if i == 0 else self.carrier(doc, i)
+                    holder = doc if i == 0 else self.carrier(doc, i, f.path[0])
                     if i:
                         docs.append(holder)
                     prefix = BODY_PREFIX if f.path == ("body",) else ""

@@ -11,27 +11,12 @@ from typing import Any
 
 from . import gitrepo, labels, parts, prose
 from .pipeline import Result, load_handbook
+from .schemas import SECTION_KINDS
+from .validate import field_title
 
 SHORT = 60  # values up to this many characters are shown old -> new
-FIELD_NAMES = {
-    "title": "标题",
-    "summary": "摘要",
-    "owner": "负责人",
-    "approver": "审批人",
-    "audience": "读者范围",
-    "status": "状态",
-    "version": "版本",
-    "effective": "生效日期",
-    "review": "复审",
-    "tags": "标签",
-    "related": "相关政策",
-    "terms": "术语",
-    "references": "参考资料",
-    "changelog": "变更记录",
-    "body": "正文",
-    "section": "所属部分",
-}
-PART_NAMES = {part.key: part.noun for part in parts.PARTS}
+# Every kind's schema is policy.schema.json: any kind names a policy's fields the same way.
+POLICY_KIND = SECTION_KINDS[0]
 
 
 @dataclass
@@ -168,7 +153,8 @@ def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> lis
     out = [f"#### {_name(ident, b)}{version}", ""]
     changed_keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
     for key in changed_keys:
-        out += _field_change(key, a.get(key), b.get(key))
+        label = field_title(after.result.schemas, POLICY_KIND, (key,)) or _text(key)
+        out += _field_change(key, label, a.get(key), b.get(key))
     review_only = set(changed_keys) <= {"review"}
     if b.get("status") == "active" and not review_only:
         new_entries = _new_changelog(a, b)
@@ -187,8 +173,8 @@ def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> lis
     return out
 
 
-def _field_change(key: str, a: Any, b: Any) -> list[str]:
-    label = FIELD_NAMES.get(key) or PART_NAMES.get(key) or _text(key)
+def _field_change(key: str, label: str, a: Any, b: Any) -> list[str]:
+    """What changed in one field of a policy, as lines of the summary; `label` names the field."""
     if key == "changelog":
         added = [e for e in (b or []) if e not in (a or [])]
         return [
@@ -203,13 +189,13 @@ def _field_change(key: str, a: Any, b: Any) -> list[str]:
             f"- **{label}:**已修改(+{len(new_lines - old_lines)} 行 / −{len(old_lines - new_lines)} 行)"
         ]
     if key == "review" and isinstance(a, dict) and isinstance(b, dict):
-        parts = [
+        moved = [
             f"{k} {_text(a.get(k)) or '(无)'} → {_text(b.get(k)) or '(无)'}"
             for k in ("cycle", "last", "reviewer")
             if a.get(k) != b.get(k)
         ]
-        return [f"- **{label}:**{';'.join(parts)}"]
-    if key in PART_NAMES:
+        return [f"- **{label}:**{';'.join(moved)}"]
+    if key in parts.BY_KEY:
         return [f"- **{label}:**{_parts(a or [], b or [])}"]
     if key == "status":
         was, now = (_text(labels.STATUS.get(str(x), x)) for x in (a, b))

@@ -14,9 +14,11 @@ from jsonschema.exceptions import ValidationError
 from .cadence import UNKNOWN
 from .errors import Diagnostic, Severity
 from .loader import Document
+from .parts import BY_KEY, PARTS
 from .records import TO_BE_SET
-from .schemas import SchemaSet, follow_refs
+from .schemas import SECTION_KINDS, SchemaSet, follow_refs
 
+REFERENCE = "(每个字段的写法见站点的“字段参考”页。)"
 _TYPES = {
     "string": "文字",
     "integer": "整数",
@@ -77,13 +79,13 @@ def _translate(
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(allowed)):
-            guess = _did_you_mean(extra, allowed)
-            yield at(
-                (*path, extra),
-                "unknown-key",
-                f"未知字段 {extra}。{guess}这里可用的字段:{'、'.join(allowed)}。",
-                key=True,
-            )
+            if not path and kind in SECTION_KINDS:
+                message = _unknown_policy_key(str(extra), allowed)
+            else:
+                guess = _did_you_mean(extra, allowed)
+                listed = REFERENCE if guess else f"这里可用的字段:{'、'.join(allowed)}。"
+                message = f"未知字段 {extra}。{guess}{listed}"
+            yield at((*path, extra), "unknown-key", message, key=True)
     elif v == "required":
         for name in error.validator_value:
             if isinstance(value, dict) and name not in value:
@@ -234,6 +236,11 @@ def field_label(schemas: SchemaSet, kind: str, path: tuple) -> str:
     return _label(path, _describe(schemas, kind, path))
 
 
+def field_title(schemas: SchemaSet, kind: str, path: tuple) -> str:
+    """The Chinese half of a field's title ("摘要 Summary" -> "摘要"), "" when it has none."""
+    return _title(_describe(schemas, kind, path))
+
+
 def open_fields(schemas: SchemaSet, kind: str) -> tuple[tuple[str, ...], ...]:
     """The fields of a kind that may hold a value still to be set (待定, or "periodic")."""
     return _open_fields(schemas, kind)
@@ -279,6 +286,34 @@ def _path_text(path: tuple) -> str:
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _unknown_policy_key(extra: str, allowed: list[str]) -> str:
+    """An unknown key at a policy's top level: a misspelt field, or a part by another name.
+
+    Fields and parts are listed apart, parts with their Chinese names, since any policy may
+    hold any part; a part written by its Chinese name ("风险登记:") is told its key.
+    """
+    nouns = {part.noun: part.key for part in PARTS if part.key in allowed}
+    key = nouns.get(extra.strip())
+    if key is not None:
+        guess = f"“{extra}”这一部分的键是 {key}。"
+    else:
+        guess = _did_you_mean(extra, allowed)
+        close = difflib.get_close_matches(
+            unicodedata.normalize("NFKC", extra).casefold(), allowed, n=1, cutoff=0.6
+        )
+        key = close[0] if close else None
+    if key in BY_KEY:
+        guess += f"{key}({BY_KEY[key].noun})可以放进任何政策。"
+    if guess:  # one likely fix is enough; the whole list would bury it
+        return f"未知字段 {extra}。{guess}{REFERENCE}"
+    fields = [k for k in allowed if k not in BY_KEY]
+    held = [f"{p.key}({p.noun})" for p in PARTS if p.key in allowed]
+    return (
+        f"未知字段 {extra}。政策的字段:{'、'.join(fields)}。"
+        f"任何政策都可以包含的部分:{'、'.join(held)}。"
+    )
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from .codes import CATALOGUE, STAGES, Code
-from .schemas import KINDS, SchemaSet, follow_refs
+from .schemas import KINDS, SECTION_KINDS, SchemaSet, follow_refs
 
 KIND_FILES = {
     "handbook": "policies/handbook.yaml",
@@ -120,8 +120,15 @@ def _example(merged: dict) -> str:
 
 
 def all_fields(schemas: SchemaSet) -> list[tuple[str, list[Field]]]:
-    """Every kind with its fields, root files first, then the section kinds."""
-    return [(kind, fields(schemas, kind)) for kind in KINDS]
+    """Every kind of file with its fields: the root files, then "policy".
+
+    Every section kind's schema is policy.schema.json, so a policy's fields are listed once,
+    not once per kind.
+    """
+    root = [kind for kind in KINDS if kind not in SECTION_KINDS]
+    return [(kind, fields(schemas, kind)) for kind in root] + [
+        ("policy", fields(schemas, SECTION_KINDS[0]))
+    ]
 
 
 def diagnostic_codes() -> list[tuple[str, list[Code]]]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import views
 from ..model import Policy
+from ..parts import KIND_PARTS
 from ..reference import KIND_FILES, all_fields, diagnostic_codes
 from ..render import SEARCH_NONE, Md, Page, do_text
 from ..validate import field_label
@@ -56,11 +57,17 @@ def reference(r: Renderer) -> Iterator[Page]:
     """Every field of every kind of file, from the schemas (when the renderer has them)."""
     if r.schemas is None:
         return
-    titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表"}
+    titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表", "policy": "政策"}
     notes = {kind: Md(f"文件 `{md_path}`。") for kind, md_path in KIND_FILES.items()}
-    for section in r.handbook.sections:
-        titles.setdefault(section.kind, f"{section.title}政策")
-        notes.setdefault(section.kind, Md(f"文件 `policies/{section.id}/<政策id>.yaml`。"))
+    usual = [
+        f"{do_text(s.title)}(`{s.id}/`):"
+        + "、".join(f"`{key}`" for key in KIND_PARTS.get(s.kind, ()))
+        for s in r.handbook.sections
+    ]
+    notes["policy"] = Md(
+        "文件 `policies/<部分id>/<政策id>.yaml`。每个部分的政策都用这一张表,任何政策都可以包含任何"
+        "结构化部分;各部分通常包含的是:" + ";".join(usual) + "。"
+    )
     yield r.page(
         "reference.md.jinja",
         "reference.md",

@@ -43,6 +43,7 @@ pdf: validate
 	$(BIN)/handbook pdf --site $(if $(filter staff,$(EDITION)),site,site-$(EDITION))
 
 serve: $(STAMP)
+	@echo "预览只重建改动过的页面:下面 MkDocs 关于 dirty build 的提示是正常的,改了标题后其他页面的导航要等重启预览才更新。"
 	$(BIN)/mkdocs serve --no-strict --livereload --dirty
 
 render: $(STAMP)

@@ -29,7 +29,10 @@ def rendered(ctx: Context, doc: Document, path: tuple, text: str) -> Iterator[Re
         ref = Ref(link.kind, link.target, doc, path, _source_offset(text, link.offset))
         table = ctx.index.ids.get(ref.kind)
         if table is not None and link.target not in table:
-            guess = difflib.get_close_matches(link.target, list(table), n=1, cutoff=0.6)
+            # Never the page itself: a policy linking to a near miss of its own id means another.
+            own = doc.data.get("id") if ref.kind == "policy" and isinstance(doc.data, dict) else None
+            known = [ident for ident in table if ident != own]
+            guess = difflib.get_close_matches(link.target, known, n=1, cutoff=0.6)
             maybe = f"是否想写 {link.kind}:{guess[0]}?" if guess else ""
             ctx.report_in_text(
                 doc,

@@ -58,6 +58,23 @@ PREPARE = """() => {
 REVIEWS_JS = Path("assets") / "reviews.js"
 
 
+def has_cjk_font() -> bool:
+    """Whether fontconfig knows a font for Chinese (chromium prints with what fontconfig finds)."""
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    try:
+        found = subprocess.run(
+            [fc_list, ":lang=zh", "family"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(found.stdout.strip())
+
+
 class PdfError(HandbookError):
     """Raised by make_pdf when the browser or the built site is missing."""
 
@@ -104,6 +121,11 @@ def make_pdf(site: Path, out: Path, today: dt.date | None = None) -> list[Path]:
     if not CHROMIUM.exists():
         raise PdfError(
             f"找不到 {CHROMIUM}:请安装 Debian 的 chromium(apt-get install chromium fonts-noto-cjk)。"
+        )
+    if not has_cjk_font():
+        raise PdfError(
+            "系统里没有能显示中文的字体,打印出的 PDF 会没有中文:未写出 PDF。"
+            "请安装 Noto CJK 字体(apt-get install fonts-noto-cjk)后再运行。"
         )
     try:
         from playwright.sync_api import sync_playwright

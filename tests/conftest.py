@@ -31,6 +31,25 @@ EXAMPLE_TODAY = dt.date(2026, 11, 23)
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_TODAY": EXAMPLE_TODAY.isoformat()}
 
 
+MISSING_BROWSER = (
+    "{chromium} is missing, and this test drives it. On Debian as root, `make test` installs it "
+    "(.ci/system-packages); elsewhere run: sudo apt-get install -y chromium fonts-noto-cjk"
+)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test without the browser fails at once, saying what to install (no traceback)."""
+    if item.get_closest_marker("browser") is not None and not CHROMIUM.exists():
+        pytest.fail(MISSING_BROWSER.format(chromium=CHROMIUM), pytrace=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the browser or a page is a browser test, marked or not."""
+    for item in items:
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite golden files from output"

@@ -54,6 +54,7 @@ def test_a_synthetic_handbook_validates_clean_with_cross_references(tmp_path: Pa
 
 
 @pytest.mark.slow
+@pytest.mark.browser  # the bench times the first search in chromium
 def test_a_small_bench_run_writes_every_table(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     proc = subprocess.run(

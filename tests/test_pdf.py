@@ -82,6 +82,18 @@ def test_pdf_refuses_without_a_built_site(tmp_path: Path) -> None:
         make_pdf(tmp_path, tmp_path / "x.pdf")
 
 
+def test_pdf_refuses_without_a_chinese_font(tmp_path: Path, monkeypatch, capsys) -> None:
+    from generator.cli import main
+
+    (tmp_path / "site" / "print").mkdir(parents=True)
+    (tmp_path / "site" / "print" / "index.html").write_text("<p>中文</p>", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # no fc-list: no font is known
+    code = main(["pdf", "--site", str(tmp_path / "site"), "--out", str(tmp_path / "x.pdf")])
+    assert code == 2
+    assert "fonts-noto-cjk" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
 class _Spy(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.seen.append(self.path)  # type: ignore[attr-defined]

@@ -30,7 +30,9 @@ def rendered(ctx: Context, doc: Document, path: tuple, text: str) -> Iterator[Re
         table = ctx.index.ids.get(ref.kind)
         if table is not None and link.target not in table:
             # Never the page itself: a policy linking to a near miss of its own id means another.
-            own = doc.data.get("id") if ref.kind == "policy" and isinstance(doc.data, dict) else None
+            own = (
+                doc.data.get("id") if ref.kind == "policy" and isinstance(doc.data, dict) else None
+            )
             known = [ident for ident in table if ident != own]
             guess = difflib.get_close_matches(link.target, known, n=1, cutoff=0.6)
             maybe = f"是否想写 {link.kind}:{guess[0]}?" if guess else ""

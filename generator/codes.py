@@ -549,6 +549,14 @@ CATALOGUE: tuple[Code, ...] = (
         "把同一渠道的值合并成一项。",
     ),
     Code(
+        "relative-due",
+        "rule",
+        _E,
+        "按固定频率执行的清单里,截止时间写成了相对事件的形式(before/after)。",
+        "frequency: daily\nitems:\n  - text: 巡检\n    due: {before: 1h}",
+        '写当天的时刻(例如 "10:00"),或把这一项移到 per-event 清单。',
+    ),
+    Code(
         "quota-period",
         "rule",
         _E,

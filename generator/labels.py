@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import cadence
-from .records import TO_BE_SET, Quota
+from .records import TO_BE_SET, Offset, Quota
 
 FREQUENCY = cadence.LABELS
 STATUS = {"active": "生效中", "draft": "草稿", "retired": "已废止"}
@@ -63,6 +63,16 @@ def duration(text: str) -> str:
     if not match or match.group(2) not in _UNITS:
         return text
     return f"{match.group(1)} {_UNITS[match.group(2)]}"
+
+
+def due(value: str | Offset, event: str | None = None) -> str:
+    """A checklist item's deadline in words: "10:00 前", "开播前 1 小时", "事件发生后 30 分钟内"."""
+    if isinstance(value, str):
+        return f"{value} 前"
+    what = event or "事件"
+    if value.before:
+        return f"{what}前 {duration(value.before)}"
+    return f"{what}后 {duration(value.after or '')}内"
 
 
 def quota(q: Quota) -> str:

@@ -340,6 +340,11 @@ def _converter(hint: Any) -> Convert:
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         if set(options) == {float, str}:  # a number, or TO_BE_SET where a source gives none
             return lambda value, doc, refs, path: value if isinstance(value, str) else float(value)
+        if len(options) == 2 and str in options:  # text, or a record written as a mapping
+            record = _converter(next(o for o in options if o is not str))
+            return lambda value, doc, refs, path: (
+                value if value is None or isinstance(value, str) else record(value, doc, refs, path)
+            )
         option = _converter(options[0])
         return lambda value, doc, refs, path: (
             None if value is None else option(value, doc, refs, path)

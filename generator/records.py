@@ -64,3 +64,11 @@ class Step:
     within: str | None = None
     output: str | None = None
     basis: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A deadline relative to the event a per-event checklist answers: before or after it."""
+
+    before: str | None = None  # a duration, e.g. "1h": done at the latest this long before
+    after: str | None = None  # a duration: done at the latest this long after

@@ -311,6 +311,7 @@ def environment() -> Environment:
         cell=do_cell,
         duration=do_duration,
         quota=labels.quota,
+        due=labels.due,
         number=do_number,
         frequency=do_frequency,
         status=labels.STATUS.__getitem__,

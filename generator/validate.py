@@ -146,6 +146,15 @@ def _translate(
         else:
             msg = f"{label} 太长({len(value)} 个字符),上限 {error.validator_value} 个字符。"
         yield at(path, "bad-length", msg)
+    elif v in ("minProperties", "maxProperties"):
+        keys = "、".join(str(k) for k in error.schema.get("properties", {}))
+        bound = error.validator_value
+        if v == "minProperties":
+            msg = f"{label} 不能为空:请写 {keys} 中的{'一项' if bound == 1 else f' {bound} 项'}。"
+        else:
+            written = "、".join(str(k) for k in value)
+            msg = f"{label} 最多写 {bound} 项,现在写了 {written}:请只保留{'一项' if bound == 1 else f' {bound} 项'}。"
+        yield at(path, "bad-length", msg)
     elif v in ("minItems", "maxItems"):
         bound = error.validator_value
         msg = f"{label} 至少要有 {bound} 项。" if v == "minItems" else f"{label} 最多 {bound} 项。"

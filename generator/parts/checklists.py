@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import records
+from .. import labels, records
 from ..audience import visible
 from ..tasks import Task, item_detail
 from . import KINDS, Cut, Part
@@ -19,7 +20,7 @@ class ChecklistItem:
     text: str
     quota: records.Quota | None = None
     evidence: str | None = None
-    due: str | None = None
+    due: str | records.Offset | None = None  # a clock time, or relative to the event
     within: str | None = None
     role: records.RoleId | None = None
     serves: records.Serves | None = None
@@ -51,7 +52,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
             c.id,
             c.title,
             item.text,
-            item_detail(item),
+            item_detail(item, c.event),
             item.evidence or "",
             c.event or "",
             ("checklist", c.id),
@@ -61,6 +62,21 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
         for c in checklists
         for item in c.items
     ]
+
+
+def check(checklists: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """A deadline relative to an event belongs to a list that answers an event."""
+    for c, checklist in enumerate(checklists):
+        if checklist.frequency == "per-event":
+            continue
+        for i, item in enumerate(checklist.items):
+            if isinstance(item.due, records.Offset):
+                yield (
+                    (c, "items", i, "due"),
+                    "relative-due",
+                    f"清单 {checklist.id} 按{labels.FREQUENCY[checklist.frequency]}执行,没有事件可以相对:"
+                    'due 请写当天的时刻(例如 "10:00"),或把这一项移到 per-event 清单。',
+                )
 
 
 def cut(checklists: tuple, edition: Cut) -> tuple:
@@ -82,4 +98,6 @@ PART = Part(
     task_rank=10,
     tasks=tasks,
     cut=cut,
+    check=check,
+    codes=("relative-due",),
 )

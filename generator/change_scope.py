@@ -9,6 +9,7 @@ from typing import Any
 
 from . import gitrepo
 from .clauses import cited
+from .errors import Diagnostic
 from .loader import Document, parse_document
 from .model import Ref
 from .pipeline import Result
@@ -35,6 +36,14 @@ class Scope:
 
     def covers(self, path: Path) -> bool:
         return self.everything or Path(path).resolve() in self.changed | self.dependents
+
+    def reports(self, diagnostic: Diagnostic) -> bool:
+        """Whether --changed shows a diagnostic: one in a file it covers, a repeated id only in
+        a changed file (the rule reports each definition, naming the other; the change is to
+        blame, not a file that merely cites the id)."""
+        if diagnostic.code == "duplicate-id" and not self.everything:
+            return Path(diagnostic.file).resolve() in self.changed
+        return self.covers(diagnostic.file)
 
 
 def ids_defined(data: Any) -> set[tuple[str, str]]:

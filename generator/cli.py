@@ -276,7 +276,7 @@ def _validate(args: argparse.Namespace) -> int:
         from .change_scope import describe, scope_of_change
 
         change = scope_of_change(result, args.policies, args.changed)
-        diagnostics = [d for d in diagnostics if change.covers(d.file)]
+        diagnostics = [d for d in diagnostics if change.reports(d)]
         paths = [doc.path for doc in result.documents if not scope or _within(doc.path, scope)]
         files = sum(1 for path in paths if change.covers(path))
         print(describe(change, paths), file=sys.stderr)

@@ -51,9 +51,11 @@ def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Dia
     if schemas.is_valid(kind, doc.data):
         return []  # the happy path: jsonschema's detailed walk is paid only when something is wrong
     validator = schemas.validator(kind)
+    errors = list(validator.iter_errors(doc.data))
+    typos = _misspelt_required(errors)
     out: list[Diagnostic] = []
-    for error in validator.iter_errors(doc.data):
-        out.extend(_translate(doc, kind, schemas, error))
+    for error in errors:
+        out.extend(_translate(doc, kind, schemas, error, typos))
     if not out:  # the validators disagree (a bug): fail closed, in jsonschema-rs's own words
         for fast in schemas.fast[kind].iter_errors(doc.data):
             path = tuple(fast.instance_path)
@@ -63,8 +65,38 @@ def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Dia
     return out
 
 
+def _misspelt_required(errors: list[ValidationError]) -> dict[tuple, str]:
+    """Pair each missing required key with the unknown key beside it that is its likely misspelling.
+
+    `aprover: director` is one mistake, reported once, at the misspelt key: the map holds both
+    (path, missing key) -> unknown key and (path, unknown key) -> missing key.
+    """
+    missing: dict[tuple, list[str]] = {}
+    for error in errors:
+        if error.validator == "required" and isinstance(error.instance, dict):
+            names = [n for n in error.validator_value if n not in error.instance]
+            missing.setdefault(tuple(error.absolute_path), []).extend(names)
+    typos: dict[tuple, str] = {}
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if error.validator != "additionalProperties" or path not in missing:
+            continue
+        allowed = sorted(error.schema.get("properties", {}))
+        for extra in sorted(set(error.instance) - set(allowed)):
+            guess = _guess(str(extra), allowed)
+            name = guess[0] if guess else None
+            if name in missing[path] and (*path, name) not in typos:
+                typos[(*path, name)] = extra
+                typos[(*path, extra)] = name
+    return typos
+
+
 def _translate(
-    doc: Document, kind: str, schemas: SchemaSet, error: ValidationError
+    doc: Document,
+    kind: str,
+    schemas: SchemaSet,
+    error: ValidationError,
+    typos: dict[tuple, str] | None = None,
 ) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
     v = error.validator
@@ -79,7 +111,10 @@ def _translate(
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(allowed)):
-            if not path and kind in SECTION_KINDS:
+            meant = (typos or {}).get((*path, extra))
+            if meant is not None:  # the required key it stands for is not reported missing
+                message = _misspelt(schemas, kind, path, str(extra), meant)
+            elif not path and kind in SECTION_KINDS:
                 message = _unknown_policy_key(str(extra), allowed)
             else:
                 guess = _did_you_mean(extra, allowed)
@@ -88,7 +123,7 @@ def _translate(
             yield at((*path, extra), "unknown-key", message, key=True)
     elif v == "required":
         for name in error.validator_value:
-            if isinstance(value, dict) and name not in value:
+            if isinstance(value, dict) and name not in value and (*path, name) not in (typos or {}):
                 sub = _describe(schemas, kind, (*path, name))
                 what = f"({_title(sub)})" if sub.get("title") else ""
                 how = _chinese(sub.get("description", ""))
@@ -326,11 +361,30 @@ def _unknown_policy_key(extra: str, allowed: list[str]) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
+    guess = _guess(word, choices)
+    if guess is None:
+        return ""
+    name, folded = guess
+    return f"是否想写 {name}?" + ("(这里用了全角或大写字符。)" if folded else "")
+
+
+def _guess(word: str, choices: list[str]) -> tuple[str, bool] | None:
+    """The choice a word most likely misspells, and whether only width or case differs."""
     folded = unicodedata.normalize("NFKC", word).casefold()
     if folded in choices and folded != word:
-        return f"是否想写 {folded}?(这里用了全角或大写字符。)"
+        return folded, True
     close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
-    return f"是否想写 {close[0]}?" if close else ""
+    return (close[0], False) if close else None
+
+
+def _misspelt(schemas: SchemaSet, kind: str, path: tuple, extra: str, name: str) -> str:
+    """An unknown key that misspells a required key which is missing: one message for both."""
+    sub = _describe(schemas, kind, (*path, name))
+    what = f"({_title(sub)})" if sub.get("title") else ""
+    how = _chinese(sub.get("description", ""))
+    folded = "这里用了全角或大写字符。" if _guess(extra, [name]) == (name, True) else ""
+    required = f"{name}{what or ' '}是必填字段" + (f":{how}" if how else "。")
+    return f"未知字段 {extra},是否想写 {name}?({folded}{required})"
 
 
 def _enum_guess(value: Any, choices: list[str], description: str) -> str:

@@ -23,8 +23,8 @@ def test_errors_exit_1_with_file_line_column(tmp_path: Path, run_cli) -> None:
     run = run_cli("validate", *ARGS, cwd=tmp_path)
     assert run.code == 1
     lines = run.out.splitlines()
-    assert "policies/workflow/flow.yaml:5:1: error: 未知字段 ownr。" in run.out
-    assert lines[-1].startswith("检查了 9 个文件:6 个错误") and "不通过" in lines[-1]
+    assert "policies/workflow/flow.yaml:5:1: error: 未知字段 ownr,是否想写 owner?" in run.out
+    assert lines[-1].startswith("检查了 9 个文件:5 个错误") and "不通过" in lines[-1]
     assert "Traceback" not in run.out + run.err
 
 
@@ -92,6 +92,36 @@ def test_paths_limit_the_report_but_references_still_resolve(tmp_path: Path, run
     assert (
         clean.code == 0
     )  # ads.yaml refers to policy `flow`, which is found in the rest of the handbook
+
+
+def test_a_repeated_id_is_reported_on_whichever_file_is_given(tmp_path: Path, run_cli) -> None:
+    # audit.yaml is new and sorts before flow.yaml, which already defines procedure `check`
+    make_handbook(tmp_path, "duplicate-id-new-file-first", schemas=True)
+    new = run_cli("validate", "policies/workflow/audit.yaml", *ARGS, cwd=tmp_path)
+    assert new.code == 1
+    assert new.out.splitlines() == [
+        "policies/workflow/audit.yaml:19:9: error: 流程 id check 也在 policies/workflow/flow.yaml:31 "
+        "定义过。id 在整本手册内必须唯一:请把其中一处换成别的 id。 [duplicate-id]",
+        "检查了 1 个文件:1 个错误,0 个警告。不通过。",
+    ]
+    old = run_cli("validate", "policies/workflow/flow.yaml", *ARGS, cwd=tmp_path)
+    assert old.code == 1 and "audit.yaml:19:9" not in old.out
+    assert (
+        "policies/workflow/flow.yaml:31:9: error: 流程 id check 已在 policies/workflow/audit.yaml:19"
+        in old.out
+    )
+    # the whole handbook: both definitions, in every format, each naming the other
+    data = json.loads(run_cli("validate", "--format", "json", *ARGS, cwd=tmp_path).out)
+    assert [(d["file"], d["line"], d["code"]) for d in data["diagnostics"]] == [
+        ("policies/workflow/audit.yaml", 19, "duplicate-id"),
+        ("policies/workflow/flow.yaml", 31, "duplicate-id"),
+    ]
+    github = run_cli("validate", "--format", "github", *ARGS, cwd=tmp_path).out.splitlines()
+    assert github[0].startswith("::error file=policies/workflow/audit.yaml,line=19,col=9,")
+    assert github[0].endswith(
+        "也在 policies/workflow/flow.yaml:31 定义过。id 在整本手册内必须唯一:请把其中一处换成别的 id。"
+    )
+    assert github[1].startswith("::error file=policies/workflow/flow.yaml,line=31,col=9,")
 
 
 def test_usage_errors_exit_2(tmp_path: Path, run_cli) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, make_handbook
+import yaml
+from conftest import INVALID, REPO, TODAY, make_handbook
 
 GOLDEN = Path(__file__).parent / "golden"
 ARGS = ("--today", TODAY.isoformat())
@@ -90,6 +92,33 @@ def test_changed_notices_a_deleted_policy_that_others_cite(repo: Path, run_cli) 
     run = run_cli("validate", "--changed", "main", *ARGS, cwd=repo)
     assert run.code == 1
     assert "policies/scope/svc.yaml:14:11: error: 政策 flow 不存在" in run.out
+
+
+def test_changed_blames_a_repeated_id_on_the_new_file(repo: Path, run_cli) -> None:
+    # audit.yaml sorts before flow.yaml, whose procedure id `check` it repeats; flow.yaml cites
+    # check (serves: check/1), so it is checked as a dependent, but only the change is blamed.
+    new = INVALID / "duplicate-id-new-file-first" / "policies" / "workflow" / "audit.yaml"
+    (repo / "policies" / "workflow" / "audit.yaml").write_bytes(new.read_bytes())
+    run = run_cli("validate", "--changed", "main", *ARGS, cwd=repo)
+    assert run.code == 1
+    assert run.out.splitlines()[:-1] == [
+        "policies/workflow/audit.yaml:19:9: error: 流程 id check 也在 policies/workflow/flow.yaml:31 "
+        "定义过。id 在整本手册内必须唯一:请把其中一处换成别的 id。 [duplicate-id]"
+    ]
+    assert "检查了 1 个改动的文件和 1 个引用它们的文件" in run.err
+    # the pre-commit hook runs its entry on the staged files it matches: the same verdict
+    git(repo, "add", ".")
+    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    staged = git(repo, "diff", "--cached", "--name-only").split()
+    files = [f for f in staged if re.search(hook["files"], f)]
+    assert files == ["policies/workflow/audit.yaml"]
+    command = hook["entry"].split()
+    assert command[:2] == ["handbook", "validate"]
+    hooked = run_cli(*command[1:], *files, *ARGS, cwd=repo)
+    assert hooked.code == 1 and hooked.out.splitlines()[:-1] == run.out.splitlines()[:-1]
+    # once the new file's id is changed, the handbook is valid again
+    edit(repo / "policies" / "workflow" / "audit.yaml", "  - id: check\n", "  - id: spot-check\n")
+    assert run_cli("validate", "--changed", "main", *ARGS, cwd=repo).code == 0
 
 
 def test_changed_with_a_bad_ref_is_a_usage_error(repo: Path, run_cli) -> None:

@@ -104,7 +104,12 @@ def site_page_name(ctx: Context, namespace: str, ident: str, doc: Document, path
 
 @rule(Phase.ID, "duplicate-id")
 def unique(ctx: Context, namespace: str, ident: str, doc: Document, path: tuple) -> None:
-    """An id is defined once per namespace, also ignoring case."""
+    """An id is defined once per namespace, also ignoring case.
+
+    A repeat in another file is an error at both definitions, each naming the other: which file
+    sorts first says nothing about which one is new, and `handbook validate FILE`, `--changed`
+    and the pre-commit hook report on some files only, whichever of the two they are.
+    """
     clash = ctx.index.clash(namespace, ident)
     if clash is None:
         return
@@ -118,6 +123,16 @@ def unique(ctx: Context, namespace: str, ident: str, doc: Document, path: tuple)
         f"{NOUNS[namespace]} id {ident} 已在 {first.doc.path}:{line} 定义过{same}。"
         "id 在整本手册内必须唯一:请换一个 id。",
     )
+    if first.doc is not doc:  # in one file, the error above already names both lines
+        again, _ = doc.locate(path)
+        same = "" if clash == ident else f"(与 {ident} 只差大小写)"
+        ctx.report(
+            first.doc,
+            first.path,
+            "duplicate-id",
+            f"{NOUNS[namespace]} id {clash} 也在 {doc.path}:{again} 定义过{same}。"
+            "id 在整本手册内必须唯一:请把其中一处换成别的 id。",
+        )
 
 
 @rule(Phase.ID, "duplicate-id")

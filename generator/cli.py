@@ -16,7 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .edition import EDITIONS
 from .errors import HandbookError, has_errors
-from .pipeline import load_handbook
+from .pipeline import Result, load_handbook
 from .report import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -171,7 +171,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Compare the handbook at BASE with HEAD (a git ref; default: the working tree) and "
         "print a Markdown summary: policies added, removed, retired, fields changed, version bumps, "
         "policies that cite a changed one, and who must review. Exit 1 when a changed active policy "
-        "did not bump its version or add a change-log entry.",
+        "(or one retired) did not bump its version or add a change-log entry, or when a file on "
+        "either side cannot be read or fails the schema (it is left out of the comparison).",
     )
     change.add_argument("base", help="the git ref to compare with, e.g. origin/main")
     change.add_argument(
@@ -190,7 +191,10 @@ def _parser() -> argparse.ArgumentParser:
         "codeowners",
         help="write CODEOWNERS from the roles' reviewers, or check the committed one is current",
         description="Map each policy file to the reviewers of its owner and approver (roles.yaml "
-        "`reviewers`), and the root files and schemas to handbook.yaml `maintainers`.",
+        "`reviewers`); everything else (a new policy too) falls back to handbook.yaml "
+        "`maintainers`, who alone own the root files and the tool's own files (generator/, "
+        "schemas/, mkdocs.yml, .github/, CODEOWNERS...), listed last so no other line overrides "
+        "them. `handbook new` rewrites a generated file; `handbook validate` warns when it is stale.",
     )
     owners.add_argument(
         "--output",
@@ -280,6 +284,11 @@ def _validate(args: argparse.Namespace) -> int:
         paths = [doc.path for doc in result.documents if not scope or _within(doc.path, scope)]
         files = sum(1 for path in paths if change.covers(path))
         print(describe(change, paths), file=sys.stderr)
+    if not scope and result.handbook is not None:  # the whole handbook: is CODEOWNERS current?
+        from .codeowners import stale
+
+        warning = stale(result.handbook, args.policies)
+        diagnostics = [*diagnostics, warning] if warning else diagnostics
     sys.stdout.write(render(diagnostics, files, args.format))
     if args.timings:
         print(json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)
@@ -345,7 +354,36 @@ def _new(args: argparse.Namespace) -> int:
     if mine:
         sys.stdout.write(render(mine, 1, "text"))
     print(f"已创建草稿 {path}:按文件中的注释填写,定稿后把 status 改为 active。")
+    _new_codeowners(result, args.policies, path)
     return EXIT_INVALID if has_errors(mine) else EXIT_OK
+
+
+def _new_codeowners(result: Result, policies: Path, draft: Path) -> None:
+    """Rewrite CODEOWNERS for a new policy when the tool wrote it, so CI's check stays green."""
+    from .codeowners import codeowners, find, generated
+    from .paths import shown
+
+    owners = find(policies.absolute().parent)
+    if owners is None:
+        return
+    current = owners.read_text(encoding="utf-8", errors="replace")
+    if not generated(current):
+        print(
+            f"注意:{shown(owners)} 不是 handbook codeowners 生成的,没有改动它:"
+            f"请为 {shown(draft)} 手动添加审核人。"
+        )
+        return
+    if result.handbook is None:
+        print(f"注意:手册有错误,没有更新 {shown(owners)}:修好后运行 handbook codeowners。")
+        return
+    text = codeowners(result.handbook, policies, owners)
+    if text == current:
+        return
+    owners.write_text(text, encoding="utf-8")
+    source = Path(os.path.relpath(draft.absolute(), policies.absolute().parent)).as_posix()
+    line = next((r for r in text.splitlines() if r.startswith(f"/{source} ")), "")
+    who = f"(新政策的审核人:{line.split(' ', 1)[1]})" if line else ""
+    print(f"已更新 {shown(owners)}{who}:请把它和新政策一起提交。")
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -371,13 +409,19 @@ def _diff(args: argparse.Namespace) -> int:
     sys.stdout.write(summary.markdown)
     if args.output:
         args.output.write_text(summary.markdown, encoding="utf-8")
+    sides = dict.fromkeys(side for side, _ in summary.unreadable)
+    for side in sides:
+        print(f"handbook: {side} 中有文件无法读取或不符合 schema,没有参与比较:", file=sys.stderr)
+        for where, diagnostic in summary.unreadable:
+            if where == side:
+                print(diagnostic, file=sys.stderr)
     for problem in summary.problems:
         print(f"handbook: {problem}", file=sys.stderr)
-    return EXIT_INVALID if summary.problems else EXIT_OK
+    return EXIT_INVALID if summary.problems or summary.unreadable else EXIT_OK
 
 
 def _codeowners(args: argparse.Namespace) -> int:
-    from .codeowners import codeowners
+    from .codeowners import NO_MAINTAINERS, codeowners, compare
     from .paths import output_file
 
     result = load_handbook(args.policies)
@@ -386,17 +430,22 @@ def _codeowners(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if not args.check:
         output_file(args.output, args.policies.absolute().parent)
-    text = codeowners(result.handbook, args.policies)
+    text = codeowners(result.handbook, args.policies, args.output)
     current = args.output.read_text(encoding="utf-8") if args.output.is_file() else None
+    if not result.handbook.settings.maintainers:
+        print(f"handbook: 警告:{NO_MAINTAINERS}", file=sys.stderr)
     if args.check:
         if current == text:
-            print(f"{args.output} 与 roles.yaml 一致。")
+            print(f"{args.output} 与 roles.yaml 和 handbook.yaml 一致。")
             return EXIT_OK
-        why = "不存在" if current is None else "已过时"
-        print(
-            f"handbook: {args.output} {why}:请运行 handbook codeowners 重新生成并提交。",
-            file=sys.stderr,
-        )
+        if current is None:
+            print(
+                f"handbook: {args.output} 不存在:请运行 handbook codeowners 生成并提交。",
+                file=sys.stderr,
+            )
+        else:
+            difference = compare(result.handbook, args.policies, args.output)
+            print(f"handbook: {difference.message if difference else args.output}", file=sys.stderr)
         return EXIT_INVALID
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

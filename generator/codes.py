@@ -13,6 +13,8 @@ STAGES = {
     "schema": "字段与取值",
     "markdown": "Markdown 字段",
     "rule": "跨文件规则",
+    # not the pipeline: `handbook validate` of the whole handbook compares the repository's files
+    "repository": "仓库文件",
 }
 
 
@@ -627,6 +629,15 @@ CATALOGUE: tuple[Code, ...] = (
         "客户版或公开版会显示的内容引用了该版本看不到的角色、术语、政策或部门。",
         "audience: [staff, client]\nowner: internal-only-role",
         "让被引用的对象也对该版本可见,或不在此处引用它。",
+    ),
+    # --- the repository (a full `handbook validate` only) -------------------------------------
+    Code(
+        "codeowners-stale",
+        "repository",
+        _W,
+        "仓库的 CODEOWNERS 与手册不一致:新政策没有对应的行,或审核人已变;CI 的检查会失败。",
+        "(新建了 policies/workflow/refund.yaml,没有重新生成 .github/CODEOWNERS)",
+        "运行 handbook codeowners 重新生成并一起提交(handbook new 会自动更新它)。",
     ),
 )
 

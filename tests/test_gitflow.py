@@ -142,6 +142,13 @@ def test_diff_summarises_a_pull_request(repo: Path, run_cli, update_golden: bool
     )
     edit(flow, "summary: 每天巡检店铺。", "summary: 每天巡检店铺两次。")
     edit(flow, "        what: 处理异常。\n", "        what: 处理异常并记录原因。\n")
+    edit(flow, "        within: 30m\n", "        within: 45m\n")
+    edit(
+        flow,
+        "        serves: kpi-gmv\n",
+        "        serves: kpi-gmv\n      - text: 检查客服响应。\n        evidence: 截图\n",
+    )
+    edit(flow, "  - 每天一次。\n", "  - 每天两次。\n")
     edit(policies / "scope" / "svc.yaml", "status: active", "status: retired")
     edit(policies / "scope" / "svc.yaml", 'version: "1.0"\neffective', 'version: "1.1"\neffective')
     edit(
@@ -174,6 +181,102 @@ def test_diff_fails_when_a_changed_policy_keeps_its_version(repo: Path, run_cli)
     assert "version 仍是 1.1.0" in run.out and "changelog 没有新增记录" in run.out
     assert "> [!WARNING]" in run.out
     assert "**摘要:**“每天巡检店铺。” → “每天巡检两次。”" in run.out
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "where", "code"),
+    [
+        # a YAML error in a changed file: never "deleted"
+        (
+            "workflow/flow.yaml",
+            "title: 巡检流程",
+            "title: [巡检流程",
+            "flow.yaml:3:8",
+            "yaml-syntax",
+        ),
+        # a value the schema refuses
+        ("workflow/flow.yaml", "owner: manager", "owner: [manager]", "flow.yaml:5:8", "wrong-type"),
+        # the organisation: its roles are unknown, not all removed
+        ("roles.yaml", "roles:", "roles: [", "roles.yaml", "yaml-syntax"),
+    ],
+)
+def test_diff_says_a_file_cannot_be_read_and_fails(
+    repo: Path, run_cli, path: str, old: str, new: str, where: str, code: str
+) -> None:
+    edit(repo / "policies" / path, old, new)
+    run = summary_of(repo, run_cli, "main")
+    assert run.code == 1, run.out
+    assert "无法读取 1 个文件" in run.out and "> [!CAUTION]" in run.out
+    assert f"`policies/{path}`(工作区)" in run.out and f"(`{code}`)" in run.out
+    assert "工作区 中有文件无法读取" in run.err and f"policies/{path.split('/')[0]}" in run.err
+    assert where in run.err and f"[{code}]" in run.err
+    assert "### 删除" not in run.out and "删除角色" not in run.out
+    assert "政策内容没有变化" not in run.out
+
+
+def test_diff_names_a_new_file_it_cannot_read(repo: Path, run_cli) -> None:
+    (repo / "policies" / "workflow" / "refund.yaml").write_text(
+        'id: refund\ntitle: "退款\n', encoding="utf-8"
+    )
+    run = summary_of(repo, run_cli, "main")
+    assert run.code == 1 and "政策内容没有变化" not in run.out
+    assert "`policies/workflow/refund.yaml`(工作区)" in run.out
+    assert "policies/workflow/refund.yaml:3:1: error:" in run.err
+
+
+def test_diff_reads_the_base_side_too(repo: Path, run_cli) -> None:
+    edit(repo / "policies" / "workflow" / "flow.yaml", "title: 巡检流程", "title: [巡检流程")
+    git(repo, "commit", "-qam", "broken on main")
+    git(repo, "checkout", "-q", "-b", "fix")
+    edit(repo / "policies" / "workflow" / "flow.yaml", "title: [巡检流程", "title: 巡检流程")
+    run = summary_of(repo, run_cli, "main")
+    assert run.code == 1 and "(main)第 3 行第 8 列" in run.out
+    assert "### 新增" not in run.out and "main 中有文件无法读取" in run.err
+
+
+def test_diff_fails_when_an_active_policy_is_retired_without_a_record(repo: Path, run_cli) -> None:
+    edit(repo / "policies" / "workflow" / "flow.yaml", "status: active", "status: retired")
+    run = summary_of(repo, run_cli, "main")
+    assert run.code == 1, run.out
+    assert "废止了,但 version 仍是 1.1.0" in run.err
+    assert "废止了,但 changelog 没有新增记录" in run.err
+    assert "**状态:**生效中 → 已废止" in run.out
+
+
+def test_diff_says_what_changed_inside_parts(repo: Path, run_cli) -> None:
+    flow = repo / "policies" / "workflow" / "flow.yaml"
+    # a step inserted in the middle: only it is new, the later step is not "changed"
+    edit(
+        flow,
+        "      - who: manager\n",
+        "      - who: operator\n        what: 拍照留档。\n      - who: manager\n",
+    )
+    edit(flow, "        quota: {count: 30,", "        quota: {count: 40,")
+    edit(
+        flow,
+        "      - text: 完成巡检。\n",
+        "      - text: 完成巡检,并把巡检表上传到共享文件夹中对应店铺当天的目录里,再在群里说一声。\n",
+    )
+    edit(flow, "      - name: 按原价发货\n", "      - name: 按原价发货并致歉\n")
+    run = summary_of(repo, run_cli, "main")
+    assert "  - 开店巡检(`check`):新增 步骤 2“拍照留档。”\n" in run.out, run.out
+    assert (
+        "  - 运营专员每日清单(`operator-daily`):清单条目 1 内容 已修改;"
+        "清单条目 2 定额 数量 “30” → “40”\n"
+    ) in run.out
+    # a part of items without ids: matched by position and likeness, named by position
+    assert "选项 1 名称 “按原价发货” → “按原价发货并致歉”" in run.out
+
+
+def test_diff_counts_body_lines_with_a_real_diff(repo: Path, run_cli) -> None:
+    flow = repo / "policies" / "workflow" / "flow.yaml"
+    # a moved line and a repeated one: sets of lines saw neither
+    edit(flow, "  ## 要求\n\n  - 每天一次。\n", "  ## 要求\n\n  - 每天一次。\n  - 每天一次。\n")
+    run = summary_of(repo, run_cli, "main")
+    assert "**正文:**已修改(+1 行 / −0 行,第 6 行)" in run.out, run.out
+    edit(flow, "  - 每天一次。\n  - 每天一次。\n", "  - 每天两次。\n")
+    run = summary_of(repo, run_cli, "main")
+    assert "**正文:**第 5 行 “- 每天一次。” → “- 每天两次。”" in run.out, run.out
 
 
 def test_diff_text_cannot_become_markdown_in_the_pull_request(repo: Path, run_cli) -> None:
@@ -251,7 +354,115 @@ def test_codeowners_generate_and_check(repo: Path, run_cli) -> None:
     assert run_cli("codeowners", "--check", cwd=repo).code == 0
     edit(repo / "policies" / "compliance" / "ads.yaml", "owner: director", "owner: manager")
     stale = run_cli("codeowners", "--check", cwd=repo)
-    assert stale.code == 1 and "已过时" in stale.err
+    assert stale.code == 1 and "已过时:审核人与 roles.yaml 的 reviewers" in stale.err
+
+
+def maintained(repo: Path) -> None:
+    """Name the handbook's maintainers and the manager's reviewers in the minimal handbook."""
+    edit(
+        repo / "policies" / "handbook.yaml",
+        "organisation: 测试运营中心\n",
+        'organisation: 测试运营中心\nmaintainers: ["@acme/handbook"]\n',
+    )
+    edit(
+        repo / "policies" / "roles.yaml",
+        "    summary: 管理运营部。\n",
+        '    summary: 管理运营部。\n    reviewers: ["@acme/ops"]\n',
+    )
+
+
+def test_codeowners_has_a_fallback_and_guards_the_tool(repo: Path, run_cli) -> None:
+    maintained(repo)
+    assert run_cli("codeowners", cwd=repo).code == 0
+    rules = [
+        line
+        for line in (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    # GitHub applies the last matching line: fallbacks first, each policy, the tool last
+    assert rules[:2] == ["* @acme/handbook", "/policies/ @acme/handbook"]
+    assert "/policies/workflow/flow.yaml @acme/ops" in rules
+    assert rules[-9:] == [
+        f"{path} @acme/handbook"
+        for path in (
+            "/generator/",
+            "/schemas/",
+            "/mkdocs.yml",
+            "/Makefile",
+            "/pyproject.toml",
+            "/requirements.lock",
+            "/.ci/",
+            "/.github/",
+            "/.github/CODEOWNERS",
+        )
+    ]
+    # a policy whose roles name no reviewers falls back to the maintainers, and says so
+    text = (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert (
+        "# /policies/compliance/ads.yaml: no reviewers named for director or director (the " in text
+    )
+    # written elsewhere, the file names itself
+    assert run_cli("codeowners", "--output", "CODEOWNERS", cwd=repo).code == 0
+    assert "\n/CODEOWNERS @acme/handbook\n" in (repo / "CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_codeowners_without_maintainers_says_so(repo: Path, run_cli) -> None:
+    written = run_cli("codeowners", cwd=repo)
+    assert written.code == 0 and "没有 maintainers" in written.err
+    text = (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "# handbook.yaml names no maintainers" in text
+    assert "\n* " not in text and "/generator/" not in text
+    check = run_cli("codeowners", "--check", cwd=repo)
+    assert check.code == 0 and "警告:handbook.yaml 没有 maintainers" in check.err
+
+
+def test_new_policy_rewrites_a_generated_codeowners(repo: Path, run_cli) -> None:
+    maintained(repo)
+    assert run_cli("codeowners", cwd=repo).code == 0
+    new = run_cli("new", "workflow", "refund-handling", "--owner", "manager", cwd=repo)
+    assert new.code == 0, new.err
+    assert "已更新 .github/CODEOWNERS(新政策的审核人:@acme/ops)" in new.out
+    text = (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/policies/workflow/refund-handling.yaml @acme/ops\n" in text
+    assert run_cli("codeowners", "--check", cwd=repo).code == 0
+    assert "codeowners-stale" not in run_cli("validate", *ARGS, cwd=repo).out
+
+
+def test_new_policy_leaves_a_hand_written_codeowners_alone(repo: Path, run_cli) -> None:
+    owners = repo / "CODEOWNERS"
+    owners.write_text("* @someone\n", encoding="utf-8")
+    new = run_cli("new", "workflow", "refund-handling", cwd=repo)
+    assert new.code == 0, new.err
+    assert "CODEOWNERS 不是 handbook codeowners 生成的" in new.out
+    assert owners.read_text(encoding="utf-8") == "* @someone\n"
+    # validate says it differs, as a warning (the draft is dated today, after the tests' day)
+    run = run_cli("validate", cwd=repo)
+    assert run.code == 0 and "CODEOWNERS:1:1: warning:" in run.out
+    assert "[codeowners-stale]" in run.out
+
+
+def test_validate_warns_when_codeowners_is_stale(repo: Path, run_cli) -> None:
+    maintained(repo)
+    assert run_cli("codeowners", cwd=repo).code == 0
+    assert "codeowners-stale" not in run_cli("validate", *ARGS, cwd=repo).out
+    # a policy added by hand (not with `handbook new`): CI's check would fail, validate says so
+    flow = repo / "policies" / "workflow" / "flow.yaml"
+    text = flow.read_text(encoding="utf-8")
+    text = text.replace("id: flow\n", "id: flow-copy\n").replace("id: check\n", "id: check-copy\n")
+    text = text.replace("id: operator-daily\n", "id: operator-daily-copy\n")
+    text = text.replace("id: price-fix\n", "id: price-fix-copy\n")
+    (flow.parent / "flow-copy.yaml").write_text(text, encoding="utf-8")
+    run = run_cli("validate", *ARGS, cwd=repo)
+    assert run.code == 0, run.out
+    assert ".github/CODEOWNERS:" in run.out and ": warning: " in run.out
+    assert "/policies/workflow/flow-copy.yaml 没有对应的行" in run.out
+    assert "[codeowners-stale]" in run.out
+    # one file checked (the pre-commit hook): not the whole handbook, no warning
+    one = run_cli("validate", "policies/workflow/flow.yaml", *ARGS, cwd=repo)
+    assert "codeowners-stale" not in one.out
+    # github annotations name the file
+    github = run_cli("validate", "--format", "github", *ARGS, cwd=repo)
+    assert "file=.github/CODEOWNERS" in github.out
 
 
 def test_github_annotations_match_the_golden_file(

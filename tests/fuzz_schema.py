@@ -168,6 +168,15 @@ class Schemas:
                 return name
         return "other"
 
+    def _may_be_text(self, node: dict[str, Any], base: str) -> bool:
+        """Whether a schema admits a string at all (no declared type excludes it)."""
+        chain, _, _ = self.resolve(node, base)
+        for part in chain:
+            t = part.get("type")
+            if t is not None and "string" not in (t if isinstance(t, list) else [t]):
+                return False
+        return True
+
     def branches(self, node: dict[str, Any], base: str, refs: tuple[str, ...] = ()) -> list[Branch]:
         """The ways a string at this schema may be valid; anyOf/oneOf give one branch each."""
         chain, base, more = self.resolve(node, base)
@@ -194,6 +203,8 @@ class Schemas:
             return [merged]
         out = []
         for sub in alternatives:
+            if not self._may_be_text(sub, base):
+                continue  # e.g. due: {before: 1h}, the mapping form beside a clock time
             for b in self.branches(sub, base, refs):
                 out.append(
                     Branch(

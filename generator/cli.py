@@ -138,8 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("id", help="the new policy's id (lowercase letters, digits, hyphens)")
     new.add_argument("--title", help="the policy's title")
     new.add_argument("--summary", help="one or two sentences on what the policy governs")
-    new.add_argument("--owner", help="the owner's role id")
-    new.add_argument("--approver", help="the approver's role id")
+    new.add_argument("--owner", help="the owner's role id (or the role's name)")
+    new.add_argument("--approver", help="the approver's role id (or the role's name)")
     new.add_argument(
         "--policies",
         type=Path,
@@ -340,6 +340,7 @@ def _build(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import new_policy
 
+    notes: list[str] = []
     path = new_policy(
         args.policies,
         args.section,
@@ -348,7 +349,10 @@ def _new(args: argparse.Namespace) -> int:
         summary=args.summary,
         owner=args.owner,
         approver=args.approver,
+        notes=notes,
     )
+    for note in notes:
+        print(note)
     result = load_handbook(args.policies)
     mine = [d for d in result.diagnostics if Path(d.file).resolve() == path.resolve()]
     if mine:

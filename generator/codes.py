@@ -124,6 +124,22 @@ CATALOGUE: tuple[Code, ...] = (
         "删除这个字符;它常随复制粘贴混入。",
     ),
     Code(
+        "full-width-colon",
+        "yaml",
+        _E,
+        "字段名后面用了全角冒号“：”(中文输入法),YAML 不把它当作“字段: 值”。",
+        "owner：manager",
+        "换成半角冒号加一个空格,例如 owner: manager。",
+    ),
+    Code(
+        "full-width-space",
+        "yaml",
+        _E,
+        "缩进里有全角空格(U+3000),YAML 的缩进只认半角空格。",
+        "review:\n<U+3000>cycle: quarterly",
+        "把全角空格换成半角空格,缩进与同一层的字段对齐。",
+    ),
+    Code(
         "too-deep",
         "yaml",
         _E,
@@ -389,6 +405,14 @@ CATALOGUE: tuple[Code, ...] = (
         "引用的角色不存在。",
         "owner: nobody",
         "使用 roles.yaml 中定义的角色 id,或先在那里添加这个角色。",
+    ),
+    Code(
+        "name-for-id",
+        "rule",
+        _E,
+        "该写 id 的地方写了名称:角色或外部相关方的名称、术语、政策或清单的标题、指标的名称。",
+        "owner: 运营经理",
+        "按提示改写成它的 id,例如 owner: manager。",
     ),
     Code(
         "dangling-policy",

@@ -15,6 +15,7 @@ from yaml.constructor import SafeConstructor
 from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import syntax
 from .errors import Diagnostic, Severity
 
 try:  # the C composer is ~10x faster; positions are the same
@@ -186,31 +187,6 @@ def _decode(raw: bytes, shown: Path) -> tuple[str, Diagnostic | None]:
         )
 
 
-_TAB_HINT = "YAML 不允许用 Tab 缩进或对齐,请把 Tab 换成空格。"
-_HINTS = [
-    (
-        re.compile(r"found unexpected end of stream|found unexpected end"),
-        "引号或括号没有闭合:检查这一行附近的 \" ' [ { 是否成对。",
-    ),
-    (
-        re.compile(r"expected a single document|found another document"),
-        "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。",
-    ),
-    (
-        re.compile(r"mapping values are not allowed"),
-        "冒号后面要有空格;如果文字里本身有冒号,请给整段文字加引号。",
-    ),
-    (
-        re.compile(r"expected <block end>|did not find expected key|expected ',' or"),
-        "缩进不一致或括号不匹配:同一层的字段要对齐。",
-    ),
-    (
-        re.compile(r"could not find expected ':'"),
-        "这一行缺少冒号,或者上一行的引号没有闭合。",
-    ),
-]
-
-
 # Characters that cannot be seen but change meaning: zero-width marks make two equal-looking ids
 # differ, bidirectional controls reorder what a reviewer sees (the "Trojan Source" trick).
 _INVISIBLE = {
@@ -314,31 +290,45 @@ def _too_deep(doc: Document) -> Diagnostic | None:
 def parse_document(doc: Document) -> tuple[Document, list[Diagnostic]]:
     """Compose the text, then build plain data from the nodes; report every problem found."""
     hidden = _hidden_characters(doc)
+    spaces, colons = syntax.full_width(doc.text)
     deep = _too_deep(doc)
     if deep:
         return doc, [*hidden, deep]
     doc, problems = _parse(doc)
+    # A full-width space in indentation is always a mistake; a full-width colon after a field
+    # name is one when the file does not parse (elsewhere ： is Chinese punctuation). Either is
+    # reported where it is, instead of what PyYAML makes of it lines later.
+    if colons and any(p.code in ("yaml-syntax", "not-a-mapping") for p in problems):
+        spaces += colons
+    if spaces:
+        doc.data = None
+        return doc, [*hidden, *syntax.wide_diagnostics(doc.path, spaces)]
     if hidden:
         doc.data = None  # the file is not trusted until the invisible characters are gone
     return doc, [*hidden, *problems]
+
+
+def _problem(text: str, exc: yaml.MarkedYAMLError) -> syntax.Problem:
+    """PyYAML's account of a parse failure, with the text's lines to explain it by."""
+    problem, context = exc.problem_mark, exc.context_mark
+    if problem is None:
+        problem, context = context, None
+    return syntax.Problem(
+        exc.problem or str(exc),
+        exc.context or "",
+        problem.line if problem else 0,
+        problem.column if problem else 0,
+        context.line if context else None,
+        context.column if context else None,
+        syntax.read_lines(text),
+    )
 
 
 def _parse(doc: Document) -> tuple[Document, list[Diagnostic]]:
     try:
         root = yaml.compose(doc.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or str(exc)
-        hint = next((h for rx, h in _HINTS if rx.search(problem)), "请检查这一行的 YAML 写法。")
-        lines = doc.text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1][: column + 1]:
-            hint = _TAB_HINT
-        else:
-            hint += _unclosed_quote(lines[:line])
-        return doc, [
-            _diag(doc.path, line, column, "yaml-syntax", f"YAML 语法错误({problem}):{hint}")
-        ]
+        return doc, [syntax.syntax_diagnostic(doc.path, doc.text, _problem(doc.text, exc))]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         ch = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         # libyaml gives a byte offset, PyYAML a character one: every character before it is
@@ -368,19 +358,6 @@ def _parse(doc: Document) -> tuple[Document, list[Diagnostic]]:
     if not builder.diagnostics:
         doc.data = data
     return doc, builder.diagnostics
-
-
-def _unclosed_quote(lines: list[str]) -> str:
-    """Name the first line with an unclosed quote or bracket: the usual cause of a later error."""
-    for number, text in enumerate(lines, 1):
-        code = text.split(" #", 1)[0].replace('\\"', "")
-        if code.count('"') % 2:
-            return f"(第 {number} 行的双引号可能没有闭合。)"
-        bare = re.sub(r'"[^"]*"|\'[^\']*\'', "", code)
-        for opener, closer, name in (("[", "]", "方括号"), ("{", "}", "花括号")):
-            if bare.count(opener) > bare.count(closer):
-                return f"(第 {number} 行的{name}可能没有闭合。)"
-    return ""
 
 
 class _Builder:

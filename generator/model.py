@@ -322,6 +322,36 @@ Convert = typing.Callable[[Any, Document, list, tuple], Any]
 
 
 @cache
+def ref_fields(cls: type) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Every field of `cls` that names an id (list items as "[]"), with its kinds of reference.
+
+    The schema stage sees only that such a value is not shaped like an id; the rules use this to
+    tell, once every id and name is known, that 合规专员 in an `owner` is a role's name.
+    """
+    found: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def walk(hint: Any, path: tuple[str, ...], seen: frozenset[type]) -> None:
+        origin = typing.get_origin(hint)
+        if origin is Annotated:
+            base, *meta = typing.get_args(hint)
+            kinds = tuple(m.kind for m in meta if isinstance(m, _RefTo))
+            if kinds:
+                found[path] = kinds
+            walk(base, path, seen)
+        elif origin in (typing.Union, types.UnionType):
+            for option in typing.get_args(hint):
+                walk(option, path, seen)
+        elif origin is tuple:
+            walk(typing.get_args(hint)[0], (*path, "[]"), seen)
+        elif dataclasses.is_dataclass(hint) and hint not in seen:
+            for _, key, field_hint, _ in _fields(hint):
+                walk(field_hint, (*path, key), seen | {hint})
+
+    walk(cls, (), frozenset())
+    return found
+
+
+@cache
 def _converter(hint: Any) -> Convert:
     """Compile, once per type, a function turning schema-valid data into that type."""
     origin = typing.get_origin(hint)

@@ -31,12 +31,12 @@ from .model import (
 from .paths import inside, outside, source_problem
 from .rules import Built, Context, Phase, collect_ids, run
 from .schemas import ROOT_FILES, SECTION_KINDS, SchemaSet, load_schemas
-from .validate import field_index, schema_diagnostics, values_at
+from .validate import Misfit, field_index, schema_diagnostics, values_at
 
 # Parsed and schema-checked files by (path, content hash, kind, schemas): `mkdocs serve` rebuilds
 # parse and validate only the files whose bytes changed (a hash, unlike a modification time, cannot
 # miss an edit saved twice within the clock's resolution). Cached documents are never modified.
-_CACHE: dict[tuple, tuple[Document, list[Diagnostic], list[Diagnostic]]] = {}
+_CACHE: dict[tuple, tuple[Document, list[Diagnostic], list[Diagnostic], list[Misfit]]] = {}
 
 
 @dataclass
@@ -151,6 +151,7 @@ class _Pipeline:
         self.documents: list[Document] = []
         self.valid: dict[str, Document] = {}  # kind or relative path -> schema-valid document
         self.built_docs: list[Document] = []  # the document of each built policy, in order
+        self.misfits: list[Misfit] = []  # texts refused for their shape, for rules/names.py
         self.schema_seconds = 0.0
         self.prefetch: prose.Prefetch | None = None
 
@@ -167,6 +168,11 @@ class _Pipeline:
         clock.move("load", "schema", self.schema_seconds)  # checked file by file while loading
         rules = Context(self.today, self.schemas, sections)
         collect_ids(rules, roots, policy_docs, self.valid)
+        # A name written for an id (合规专员 for compliance-officer) is told its id, instead of
+        # the schema's words on the id's shape: the value is reported once.
+        explained = {id(m.diagnostic) for m in run(rules, Phase.MISFIT, self.misfits)}
+        if explained:
+            self.diagnostics = [d for d in self.diagnostics if id(d) not in explained]
         refs: list[Ref] = []
         settings = self.model(Settings, roots["handbook"], "handbook", refs)
         organisation = self.model(Organisation, roots["roles"], "roles", refs)
@@ -253,18 +259,22 @@ class _Pipeline:
         if cached is None:
             doc, problems = document_from_bytes(raw, shown)
             started = time.perf_counter()
-            found = schema_diagnostics(doc, kind, self.schemas) if doc.data is not None else []
+            misfits: list[Misfit] = []
+            found = (
+                schema_diagnostics(doc, kind, self.schemas, misfits) if doc.data is not None else []
+            )
             self.schema_seconds += time.perf_counter() - started
-            cached = (doc, problems, found)
+            cached = (doc, problems, found, misfits)
             if self.cache:
                 if len(_CACHE) > 50_000:
                     _CACHE.clear()
                 _CACHE[key] = cached
-        doc, problems, found = cached
+        doc, problems, found, misfits = cached
         self.documents.append(doc)
         self.diagnostics.extend(problems)
         if doc.data is not None:
             self.diagnostics.extend(found)
+            self.misfits.extend(misfits)
             if not found:
                 self.valid[str(doc.path)] = doc
                 if kind in ROOT_FILES.values():

@@ -10,6 +10,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .errors import HandbookError
+from .names import role_id
 from .paths import is_id
 from .pipeline import load_handbook
 
@@ -65,9 +66,11 @@ def record_review(
             None,
         )
         data = roles.data if roles is not None and isinstance(roles.data, dict) else {}
-        known = {r.get("id") for r in data.get("roles") or [] if isinstance(r, dict)}
-        if reviewer not in known:
-            raise ReviewError(f"--reviewer {reviewer} 不是 roles.yaml 中的角色。")
+        entries = data.get("roles") if isinstance(data.get("roles"), list) else []
+        ident, note = role_id(entries, reviewer, "--reviewer")
+        if ident is None:
+            raise ReviewError(note)
+        reviewer = ident  # a role's name (合规专员) is written as its id
     text = doc.text
     root = doc.node()
     review = _value(root, "review")

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .errors import HandbookError
 from .loader import read_document
+from .names import role_id
 from .paths import inside, is_id
 
 
@@ -28,8 +29,13 @@ def new_policy(
     owner: str | None = None,
     approver: str | None = None,
     today: dt.date | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
-    """Write policies/SECTION/ID.yaml as a draft that passes validation; return its path."""
+    """Write policies/SECTION/ID.yaml as a draft that passes validation; return its path.
+
+    `owner` and `approver` may be a role's id or its name; a name is written as the id, and
+    `notes` (when given) is told so.
+    """
     # Both arguments become a path: check them whole before making one.
     if not is_id(section):
         raise ScaffoldError(
@@ -55,14 +61,14 @@ def new_policy(
     taken = sorted(p for p in policies.glob(f"*/{ident}.yaml"))
     if taken:
         raise ScaffoldError(f"id {ident} 已被 {taken[0]} 使用:政策 id 在整本手册内必须唯一。")
-    roles = [
-        r.get("id") for r in _data(policies / "roles.yaml").get("roles", []) if isinstance(r, dict)
-    ]
-    for who, name in ((owner, "--owner"), (approver, "--approver")):
-        if who is not None and who not in roles:
-            raise ScaffoldError(
-                f"{name} {who} 不是 roles.yaml 中的角色。可用:{'、'.join(map(str, roles))}。"
-            )
+    entries = _data(policies / "roles.yaml").get("roles", [])
+    entries = entries if isinstance(entries, list) else []
+    roles = [r.get("id") for r in entries if isinstance(r, dict)]
+    # A role's name (合规专员) is taken for its id (compliance-officer), and said so.
+    if owner is not None:
+        owner = _role(entries, owner, "--owner", notes)
+    if approver is not None:
+        approver = _role(entries, approver, "--approver", notes)
     usual_owner, usual_approver = _usual_roles(policies / section, roles)
     day = (today or dt.date.today()).isoformat()
     env = Environment(
@@ -84,6 +90,15 @@ def new_policy(
     with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(text)
     return target
+
+
+def _role(roles: list, who: str, flag: str, notes: list[str] | None) -> str:
+    ident, note = role_id(roles, who, flag)
+    if ident is None:
+        raise ScaffoldError(note)
+    if note and notes is not None:
+        notes.append(note)
+    return ident
 
 
 def _data(path: Path) -> dict:

@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -46,8 +47,29 @@ def _type_name(value: Any) -> str:
     return "映射"
 
 
-def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Diagnostic]:
-    """Validate one document against its kind's schema; return every problem, located."""
+@dataclass(frozen=True)
+class Misfit:
+    """A text the schema refused for its shape (a pattern), kept with where it is and what was said.
+
+    The schema stage knows no names: a later stage that does may tell that 合规专员, refused
+    where a role id belongs, is the name of role compliance-officer (rules/names.py).
+    """
+
+    doc: Document
+    kind: str  # the document's kind (a section kind, or handbook, roles, glossary)
+    path: tuple[str | int, ...]
+    value: str
+    label: str  # the field as messages name it: owner(负责人)
+    diagnostic: Diagnostic
+
+
+def schema_diagnostics(
+    doc: Document, kind: str, schemas: SchemaSet, misfits: list[Misfit] | None = None
+) -> list[Diagnostic]:
+    """Validate one document against its kind's schema; return every problem, located.
+
+    Texts refused for their shape are also added to `misfits`, when given.
+    """
     if schemas.is_valid(kind, doc.data):
         return []  # the happy path: jsonschema's detailed walk is paid only when something is wrong
     validator = schemas.validator(kind)
@@ -55,7 +77,7 @@ def schema_diagnostics(doc: Document, kind: str, schemas: SchemaSet) -> list[Dia
     typos = _misspelt_required(errors)
     out: list[Diagnostic] = []
     for error in errors:
-        out.extend(_translate(doc, kind, schemas, error, typos))
+        out.extend(_translate(doc, kind, schemas, error, typos, misfits))
     if not out:  # the validators disagree (a bug): fail closed, in jsonschema-rs's own words
         for fast in schemas.fast[kind].iter_errors(doc.data):
             path = tuple(fast.instance_path)
@@ -97,6 +119,7 @@ def _translate(
     schemas: SchemaSet,
     error: ValidationError,
     typos: dict[tuple, str] | None = None,
+    misfits: list[Misfit] | None = None,
 ) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
     v = error.validator
@@ -154,8 +177,11 @@ def _translate(
         hint = _chinese(field.get("schema", {}).get("description") or field.get("description", ""))
         example = field.get("examples", [None])[0]
         more = f"例如:{example}" if example is not None and "例如" not in hint else ""
-        why = _pattern_culprit(value)
-        yield at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{why}{hint}{more}")
+        why = _pattern_culprit(value, str(error.validator_value), hint)
+        found = at(path, "bad-format", f"{label} 的值 {_show(value)} 格式不对。{why}{hint}{more}")
+        if misfits is not None and isinstance(value, str):
+            misfits.append(Misfit(doc, kind, path, value, label, found))
+        yield found
     elif v in ("anyOf", "oneOf"):
         # Report the branch that came closest, in the words of that branch's own error.
         closest = max(error.context, key=_closeness) if error.context else None
@@ -172,7 +198,7 @@ def _translate(
         elif closest is None:
             yield at(path, "schema", f"{label}:{error.message}")
         else:
-            yield from _translate(doc, kind, schemas, closest)
+            yield from _translate(doc, kind, schemas, closest, misfits=misfits)
     elif v == "const":
         yield at(path, "bad-value", f"{label} 的值应为 {error.validator_value}。")
     elif v in ("minLength", "maxLength"):
@@ -216,25 +242,97 @@ def _closeness(error: ValidationError) -> tuple[int, int]:
     return shallow.get(str(error.validator), 2), len(error.relative_path)
 
 
-def _pattern_culprit(value: Any) -> str:
-    """Name what breaks an id-like value: a path separator, a dot, an uppercase or non-ASCII letter."""
+# The shape of every id (common.schema.json's slug): a pattern holding it asks for an id.
+ID_PATTERN = "[a-z0-9]+(-[a-z0-9]+)*"
+
+# Letters of other scripts drawn like Latin ones, and dashes drawn like a hyphen: a value holding
+# one looks right and is not (written as escapes here, since they look like what they are not).
+# Full-width and compatibility forms are found by NFKC instead.
+_LOOK_ALIKES = {
+    other: latin
+    for others, latins in (
+        (  # Cyrillic small letters
+            "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u051b\u051d\u04cf",
+            "aeopcyxijsdhqwl",
+        ),
+        (  # Cyrillic capital letters
+            "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0406\u0408\u0405\u051a\u051c",
+            "ABEKMHOPCTXYIJSQW",
+        ),
+        ("\u03bf\u03b9\u03bd\u03ba\u03c1\u03c5\u03c7\u03b1", "oivkpuxa"),  # Greek small letters
+        (  # Greek capital letters
+            "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+            "ABEZHIKMNOPTYX",
+        ),
+        ("\u0131", "i"),  # dotless i
+        ("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-------"),  # dashes and the minus sign
+    )
+    for other, latin in zip(others, latins, strict=True)
+}
+_SPACES = {"\u3000": "全角空格", "\u00a0": "不换行空格"}
+
+
+def _pattern_culprit(value: Any, pattern: str = "", hint: str = "") -> str:
+    """Name what breaks a value of a set shape: a path separator, a look-alike, Chinese, a capital.
+
+    Only characters that really look like Latin letters (or a hyphen) are called look-alikes;
+    Chinese in an id is said to be Chinese, and where the shape is not an id's (a duration may
+    say 分钟) other characters are left to the field's own description.
+    """
     if not isinstance(value, str):
         return ""
+    is_id = ID_PATTERN in pattern
     control = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
     if control is not None:
         return f"含有控制字符 U+{ord(control):04X}。"
-    if "/" in value or "\\" in value or ".." in value:
+    if is_id and ("\\" in value or ".." in value or ("/" in value and "/" not in pattern)):
         return "不能包含 /、\\ 或 ..(id 会成为文件名和网址,不能跳出所在文件夹)。"
-    if value.startswith("."):
+    if is_id and value.startswith("."):
         return "不能以 . 开头。"
     for ch in value:
-        if not ch.isascii():
-            name = unicodedata.name(ch, "")
-            return f"含有非英文字符“{ch}”(U+{ord(ch):04X} {name}),它可能与英文字母长得一样。"
-    for ch in value:
-        if ch.isupper():
-            return f"含有大写字母“{ch}”。"
+        alike = _look_alike(ch)
+        if alike:
+            return alike
+    if is_id:
+        for ch in value:
+            if ch.isascii():
+                continue
+            if ch.isspace():
+                name = _SPACES.get(ch, "空格")
+                return f"含有{name}(U+{ord(ch):04X}):id 里不能有空格,单词之间用连字符 - 连接。"
+            what = "中文" if unicodedata.name(ch, "").startswith("CJK") else "字符"
+            if "小写英文字母" in hint:  # the field's description says what an id is made of
+                return f"含有{what}“{ch}”,id 里不能有{what}。"
+            return f"含有{what}“{ch}”:id 只能用小写英文字母、数字和连字符。"
+        if " " in value:
+            return "含有空格:id 里不能有空格,单词之间用连字符 - 连接。"
+    if "A-Z" not in pattern:
+        for ch in value:
+            if ch.isupper():
+                return f"含有大写字母“{ch}”。"
     return ""
+
+
+def _look_alike(ch: str) -> str:
+    """Say so when `ch` is drawn like an ASCII letter, digit or hyphen and is not one."""
+    if ch.isascii():
+        return ""
+    code = f"U+{ord(ch):04X}"
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1 and folded.isascii() and (folded.isalnum() or folded in "-_./#:@"):
+        width = "全角" if unicodedata.east_asian_width(ch) == "F" else "兼容写法的"
+        return f"含有{width}字符“{ch}”({code}),要写成半角的“{folded}”(切换到英文输入法)。"
+    latin = _LOOK_ALIKES.get(ch)
+    if latin is None:
+        return ""
+    name = unicodedata.name(ch, "")
+    if latin == "-":
+        return f"含有“{ch}”({code} {name}),它看起来像连字符 -,其实不是:请改用英文输入法的 -。"
+    script = "西里尔字母" if "CYRILLIC" in name else "希腊字母" if "GREEK" in name else "字母"
+    return (
+        f"含有{script}“{ch}”({code} {name}),它与英文字母 {latin} 长得一样,其实不是:"
+        "请删除它,用英文输入法重新输入。"
+    )
 
 
 def _type_code(value: Any) -> str:

@@ -191,7 +191,7 @@ def test_diff_fails_when_a_changed_policy_keeps_its_version(repo: Path, run_cli)
             "workflow/flow.yaml",
             "title: 巡检流程",
             "title: [巡检流程",
-            "flow.yaml:3:8",
+            "flow.yaml:2:8",  # the unclosed bracket itself
             "yaml-syntax",
         ),
         # a value the schema refuses
@@ -221,7 +221,7 @@ def test_diff_names_a_new_file_it_cannot_read(repo: Path, run_cli) -> None:
     run = summary_of(repo, run_cli, "main")
     assert run.code == 1 and "政策内容没有变化" not in run.out
     assert "`policies/workflow/refund.yaml`(工作区)" in run.out
-    assert "policies/workflow/refund.yaml:3:1: error:" in run.err
+    assert "policies/workflow/refund.yaml:2:8: error:" in run.err
 
 
 def test_diff_reads_the_base_side_too(repo: Path, run_cli) -> None:
@@ -230,7 +230,7 @@ def test_diff_reads_the_base_side_too(repo: Path, run_cli) -> None:
     git(repo, "checkout", "-q", "-b", "fix")
     edit(repo / "policies" / "workflow" / "flow.yaml", "title: [巡检流程", "title: 巡检流程")
     run = summary_of(repo, run_cli, "main")
-    assert run.code == 1 and "(main)第 3 行第 8 列" in run.out
+    assert run.code == 1 and "(main)第 2 行第 8 列" in run.out
     assert "### 新增" not in run.out and "main 中有文件无法读取" in run.err
 
 

@@ -5,12 +5,36 @@ The pipeline runs them phase by phase (`run`); a family of rules is one module h
 
 from __future__ import annotations
 
-from . import clauses, dates, editions, ids, markdown, organisation, policy, refs, values, wording
+from . import (
+    clauses,
+    dates,
+    editions,
+    ids,
+    markdown,
+    names,
+    organisation,
+    policy,
+    refs,
+    values,
+    wording,
+)
 from .context import NOUNS, POLICY_PARTS, Built, Context, Index, Place
 from .ids import collect as collect_ids
 from .registry import RULES, Phase, Rule, rule, run
 
-FAMILIES = (ids, refs, markdown, policy, clauses, dates, values, wording, organisation, editions)
+FAMILIES = (
+    ids,
+    names,
+    refs,
+    markdown,
+    policy,
+    clauses,
+    dates,
+    values,
+    wording,
+    organisation,
+    editions,
+)
 
 __all__ = [
     "FAMILIES",

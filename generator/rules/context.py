@@ -10,6 +10,7 @@ from ..codes import severity
 from ..errors import Diagnostic
 from ..loader import Document
 from ..model import Handbook, Ref
+from ..names import fold
 from ..schemas import SchemaSet
 
 # Namespaces of ids that must be unique across the handbook, and the list keys that hold them.
@@ -34,6 +35,15 @@ class Place:
     path: tuple[str | int, ...]
 
 
+@dataclass(frozen=True)
+class Named:
+    """An id's name as written: 合规专员 is the name (名称) of role compliance-officer."""
+
+    ident: str
+    name: str
+    what: str  # 名称, 标题, 别名 or 全称
+
+
 @dataclass
 class Index:
     """Every id defined in the handbook, per namespace; a namespace is None when unknowable."""
@@ -41,6 +51,8 @@ class Index:
     ids: dict[str, dict[str, Place] | None] = field(default_factory=dict)
     groups_of: dict[str, set[str]] = field(default_factory=dict)  # department -> group ids
     folded: dict[str, dict[str, str]] = field(default_factory=dict)  # casefolded id -> id
+    # namespace -> folded name (title, term, alias) -> what bears it: for a name written as an id
+    names: dict[str, dict[str, list[Named]]] = field(default_factory=dict)
 
     def clash(self, namespace: str, ident: str) -> str | None:
         """The id already defined that `ident` repeats (also ignoring case), if any."""
@@ -54,6 +66,17 @@ class Index:
         if table is not None:
             table[ident] = place
             self.folded.setdefault(namespace, {})[ident.casefold()] = ident
+
+    def name(self, namespace: str, ident: str, name: object, what: str) -> None:
+        """Record that `name` names `ident` (its title, term or alias), to recognise it later."""
+        if isinstance(name, str) and fold(name):
+            named = self.names.setdefault(namespace, {}).setdefault(fold(name), [])
+            if all(n.ident != ident for n in named):
+                named.append(Named(ident, name, what))
+
+    def named(self, namespace: str, text: str) -> list[Named]:
+        """What in `namespace` is called `text` (ignoring case, width and spaces)."""
+        return list(self.names.get(namespace, {}).get(fold(text), ()))
 
 
 @dataclass(frozen=True)

@@ -36,22 +36,27 @@ def collect(
     else:
         for i, dept in _items(roles, "departments"):
             define(ctx, "department", dept.get("id"), roots["roles"], ("departments", i, "id"))
+            _named(ctx, "department", dept)
             groups = index.groups_of.setdefault(str(dept.get("id")), set())
             for j, group in _items(dept, "groups"):
                 where = ("departments", i, "groups", j, "id")
                 define(ctx, "group", group.get("id"), roots["roles"], where)
+                _named(ctx, "group", group)
                 groups.add(str(group.get("id")))
         for i, role in _items(roles, "roles"):
             define(ctx, "role", role.get("id"), roots["roles"], ("roles", i, "id"))
+            _named(ctx, "role", role)
         index.ids.setdefault("party", {})
         for i, party in _items(roles, "parties"):
             define(ctx, "party", party.get("id"), roots["roles"], ("parties", i, "id"))
+            _named(ctx, "party", party)
     terms = roots["glossary"].data
     if not isinstance(terms, dict):
         index.ids["term"] = None
     else:
         for i, term in _items(terms, "terms"):
             define(ctx, "term", term.get("id"), roots["glossary"], ("terms", i, "id"))
+            _named(ctx, "term", term)
     index.ids.setdefault("policy", {})
     for namespace in POLICY_PARTS:
         index.ids.setdefault(namespace, {})
@@ -62,9 +67,11 @@ def collect(
                 index.ids[namespace] = None
         else:
             define(ctx, "policy", doc.data.get("id"), doc, ("id",))
+            _named(ctx, "policy", doc.data)
             for namespace, key in POLICY_PARTS.items():
                 for i, part in _items(doc.data, key):
                     define(ctx, namespace, part.get("id"), doc, (key, i, "id"))
+                    _named(ctx, namespace, part)
         if str(doc.path) not in valid:
             # A broken file is still known by its name, so links to it don't pile up errors.
             index.ids["policy"].setdefault(Path(doc.path).stem, Place(doc, ()))
@@ -77,6 +84,22 @@ def define(ctx: Context, namespace: str, ident: object, doc: Document, path: tup
     run(ctx, Phase.ID, namespace, ident, doc, path)
     if ctx.index.clash(namespace, ident) is None:
         ctx.index.add(namespace, ident, Place(doc, path))
+
+
+# What an id's bearer is called, field by field: an editor may write any of these for the id.
+NAME_FIELDS = (("name", "名称"), ("title", "标题"), ("term", "名称"), ("full", "全称"))
+
+
+def _named(ctx: Context, namespace: str, item: dict) -> None:
+    """Record the names of the item that defines an id (name, title, term, aliases, full name)."""
+    ident = item.get("id")
+    if not isinstance(ident, str):
+        return
+    for key, what in NAME_FIELDS:
+        ctx.index.name(namespace, ident, item.get(key), what)
+    aliases = item.get("aliases")
+    for alias in aliases if isinstance(aliases, list) else ():
+        ctx.index.name(namespace, ident, alias, "别名")
 
 
 @rule(Phase.ID, "reserved-id")

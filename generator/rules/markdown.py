@@ -10,11 +10,12 @@ from ..codes import of_stage
 from ..loader import Document
 from ..model import Ref
 from .context import NOUNS, Context
+from .names import bearers, name_message
 from .refs import DANGLING, WHERE, dangling
 from .registry import Phase, rule
 
 
-@rule(Phase.FIELD, *of_stage("markdown"), *DANGLING)
+@rule(Phase.FIELD, *of_stage("markdown"), *DANGLING, "name-for-id")
 def rendered(ctx: Context, doc: Document, path: tuple, text: str) -> Iterator[Ref]:
     """Check a Markdown field by what it renders to; yield its handbook links.
 
@@ -28,7 +29,20 @@ def rendered(ctx: Context, doc: Document, path: tuple, text: str) -> Iterator[Re
     for link in result.links:
         ref = Ref(link.kind, link.target, doc, path, _source_offset(text, link.offset))
         table = ctx.index.ids.get(ref.kind)
-        if table is not None and link.target not in table:
+        named = (
+            None if table is None or link.target in table else bearers(ctx, ref.kind, link.target)
+        )
+        if named and named[0]:
+            found, base, suffix = named
+            ctx.report_in_text(
+                doc,
+                path,
+                ref.offset,
+                "name-for-id",
+                f"链接 {link.kind}:{link.target} 写的是名称:"
+                + name_message(found, base, suffix, link.kind),
+            )
+        elif table is not None and link.target not in table:
             # Never the page itself: a policy linking to a near miss of its own id means another.
             own = (
                 doc.data.get("id") if ref.kind == "policy" and isinstance(doc.data, dict) else None

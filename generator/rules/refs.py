@@ -34,9 +34,11 @@ def dangling(kind: str) -> str:
 DANGLING = tuple(dict.fromkeys(dangling(kind) for kind in WHERE))
 
 
-@rule(Phase.REFS, *DANGLING)
+@rule(Phase.REFS, *DANGLING, "name-for-id")
 def defined(ctx: Context, refs: list[Ref]) -> None:
-    """Report every reference whose target is not defined."""
+    """Report every reference whose target is not defined; a name written for an id is told it."""
+    from .names import name_for_id  # names builds on this module
+
     for ref in refs:
         if ref.kind in ("serves", "clause"):
             continue  # checked by their own rules (served, rules/clauses.py)
@@ -47,6 +49,10 @@ def defined(ctx: Context, refs: list[Ref]) -> None:
             continue
         known = [ident for table in tables for ident in table or ()]
         if ref.target in known:
+            continue
+        named = name_for_id(ctx, ref.kind, ref.target)
+        if named is not None:
+            ctx.report(ref.doc, ref.path, "name-for-id", named)
             continue
         guess = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
         maybe = f"是否想写 {guess[0]}?" if guess else ""

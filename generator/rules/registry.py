@@ -14,6 +14,9 @@ class Phase(StrEnum):
     """When the pipeline runs a rule, and what the rule is given besides the context."""
 
     ID = "id"  # each id as it is defined, before it is recorded: (namespace, ident, doc, path)
+    # every text the schema refused for its shape, once all ids and names are known: (misfits,);
+    # yields each misfit it explained anew, whose schema diagnostic then goes
+    MISFIT = "misfit"
     POLICY = "policy"  # each policy as it is built: (policy, doc, folder)
     REFS = "refs"  # every reference of the model, once all ids are known: (refs,)
     FIELD = "field"  # each Markdown field of a sound file: (doc, path, text); yields its links

@@ -312,6 +312,11 @@ class Problem:
 Said = tuple[int, int, str]  # 1-based line and column, and the message
 
 
+def _here(p: Problem, message: str) -> Said:
+    """Say `message` where the parser stopped."""
+    return (p.line + 1, p.column + 1, message)
+
+
 def explain(problem: Problem) -> Said:
     """Say a PyYAML problem as what the editor did, at the place to change."""
     if "directive" in problem.context:  # "while scanning a directive": a line starting with %
@@ -417,10 +422,8 @@ def _after_close(p: Problem, line: Line) -> Said:
             f"第 {quote[0]} 行的{quote[1]}可能没有闭合:YAML 把从那里到这里的内容读成了一段文字,"
             "读到这里才结束。请补上闭合的符号。",
         )
-    return (
-        p.line + 1,
-        p.column + 1,
-        "引号或括号闭合之后,这一行还有别的文字。请把整个值都写进引号里,或删去多余的文字。",
+    return _here(
+        p, "引号或括号闭合之后,这一行还有别的文字。请把整个值都写进引号里,或删去多余的文字。"
     )
 
 
@@ -532,10 +535,8 @@ def _cannot_start(p: Problem) -> Said:
     if ch == "%":
         return _directive(p)
     what = ch or "这个字符"
-    return (
-        p.line + 1,
-        p.column + 1,
-        f"值不能以“{what}”开头(YAML 把它留作特殊用途):请给整个值加上引号{_example(p)}。",
+    return _here(
+        p, f"值不能以“{what}”开头(YAML 把它留作特殊用途):请给整个值加上引号{_example(p)}。"
     )
 
 
@@ -608,19 +609,11 @@ def _document_start(p: Problem) -> Said:
             1,
             "“...”一行表示文件内容到此结束,它后面的内容无法读取:请删除这一行。",
         )
-    return (
-        p.line + 1,
-        p.column + 1,
-        "这里 YAML 期望一个新文档的开始:请删除文件中多余的 --- 或 ... 行。",
-    )
+    return _here(p, "这里 YAML 期望一个新文档的开始:请删除文件中多余的 --- 或 ... 行。")
 
 
 def _two_documents(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
-        "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。",
-    )
+    return _here(p, "一个文件只能有一条政策:删除 --- 及其后面的内容,或拆成两个文件。")
 
 
 def _end_of_stream(p: Problem) -> Said:
@@ -633,11 +626,7 @@ def _end_of_stream(p: Problem) -> Said:
                 p.context_column + 1,
                 f"这里开始的{name}直到文件末尾都没有闭合:请在这段文字的末尾补上{name}。",
             )
-    return (
-        p.line + 1,
-        p.column + 1,
-        "文件在引号或括号闭合之前就结束了:检查这一行附近的 \" ' [ { 是否成对。",
-    )
+    return _here(p, "文件在引号或括号闭合之前就结束了:检查这一行附近的 \" ' [ { 是否成对。")
 
 
 def _quote_separator(p: Problem) -> Said:
@@ -680,19 +669,11 @@ def _flow(opener: str, closer: str, name: str) -> Callable[[Problem], Said]:
 
 
 def _no_content(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
-        "这里缺少一个值:检查是否有多余的逗号或冒号,或者空着的列表项。",
-    )
+    return _here(p, "这里缺少一个值:检查是否有多余的逗号或冒号,或者空着的列表项。")
 
 
 def _question(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
-        "值以“? ”开头,YAML 把它当成了复杂字段名的写法:请给整个值加上引号。",
-    )
+    return _here(p, "值以“? ”开头,YAML 把它当成了复杂字段名的写法:请给整个值加上引号。")
 
 
 def _dash_after_key(p: Problem) -> Said:
@@ -706,11 +687,7 @@ def _dash_after_key(p: Problem) -> Said:
             f"列表项“- ”不能和 {key}: 写在同一行:请把它移到下一行,比 {key} 多缩进 2 个空格,"
             f"或写成 {key}: [ … ]。",
         )
-    return (
-        p.line + 1,
-        p.column + 1,
-        "这里不能开始列表项:列表要写在“字段:”(冒号后不写值)的下一行,比字段多缩进。",
-    )
+    return _here(p, "这里不能开始列表项:列表要写在“字段:”(冒号后不写值)的下一行,比字段多缩进。")
 
 
 def _block_header(p: Problem) -> Said:
@@ -729,19 +706,13 @@ def _block_header(p: Problem) -> Said:
 
 
 def _not_allowed(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
-        "文件中有 YAML 不允许的字符(控制字符或无效的编码):请删除它,并用 UTF-8 重新保存。",
+    return _here(
+        p, "文件中有 YAML 不允许的字符(控制字符或无效的编码):请删除它,并用 UTF-8 重新保存。"
     )
 
 
 def _internal(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
-        "YAML 无法读懂这个文件的结构:请检查这一行附近的缩进、冒号和引号。",
-    )
+    return _here(p, "YAML 无法读懂这个文件的结构:请检查这一行附近的缩进、冒号和引号。")
 
 
 # Each problem PyYAML's parser or libyaml reports (both spellings), and how it is told. The test

@@ -338,6 +338,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .pipeline import today_from_env
     from .scaffold import new_policy
 
     notes: list[str] = []
@@ -349,6 +350,7 @@ def _new(args: argparse.Namespace) -> int:
         summary=args.summary,
         owner=args.owner,
         approver=args.approver,
+        today=today_from_env(),  # the day validation checks against (HANDBOOK_TODAY)
         notes=notes,
     )
     for note in notes:

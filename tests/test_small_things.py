@@ -43,3 +43,19 @@ def test_a_per_event_item_may_be_due_before_or_after_its_event(tmp_path: Path) -
     flow.write_text(text.replace('due: "10:00"', "due: 10:00", 1), "utf-8")
     found = load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
     assert [d.code for d in found] == ["wrong-type"] and "加引号" in found[0].message
+
+
+def test_a_new_draft_is_dated_the_day_validation_checks_against(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from generator.cli import main
+
+    import shutil
+
+    policies = make_handbook(tmp_path)
+    shutil.copytree(SCHEMAS, tmp_path / "schemas")
+    monkeypatch.setenv("HANDBOOK_TODAY", TODAY.isoformat())
+    code = main(["new", "workflow", "zz-draft", "--policies", str(policies)])
+    assert code == 0, capsys.readouterr()  # not "dated after today", whatever the clock says
+    text = (policies / "workflow" / "zz-draft.yaml").read_text(encoding="utf-8")
+    assert f"effective: {TODAY.isoformat()}" in text

@@ -48,9 +48,9 @@ def test_a_per_event_item_may_be_due_before_or_after_its_event(tmp_path: Path) -
 def test_a_new_draft_is_dated_the_day_validation_checks_against(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    from generator.cli import main
-
     import shutil
+
+    from generator.cli import main
 
     policies = make_handbook(tmp_path)
     shutil.copytree(SCHEMAS, tmp_path / "schemas")

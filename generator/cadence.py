@@ -17,17 +17,22 @@ class Frequency:
     clears: bool = True  # ticks clear when its period ends (assets/checklists.js knows which)
     known: bool = True  # False: the source said "定期" without a period: a gap to fill
     page: bool = True  # its duty page always exists (False: only while some task has it)
+    # The parts of a deadline (`due`) that mean something for it: which day of the cycle
+    # (weekday, day of the month), a clock time, or an offset from the cycle's start or the event.
+    due: tuple[str, ...] = ("time",)
 
+
+DUE_EVENT = ("time", "before", "after")  # the day of the event, or an offset from it
 
 # Daily first: the order of duty pages, role pages and checklist lists.
 FREQUENCIES = (
     Frequency("daily", "每天", "每天", "day"),
-    Frequency("weekly", "每周", "每周", "week"),
-    Frequency("monthly", "每月", "每月", "month"),
-    Frequency("quarterly", "每季度", "每季度", "quarter"),
-    Frequency("per-event", "按事件", "发生事件时", "event", clears=False),
+    Frequency("weekly", "每周", "每周", "week", due=("weekday", "time", "after")),
+    Frequency("monthly", "每月", "每月", "month", due=("day", "time", "after")),
+    Frequency("quarterly", "每季度", "每季度", "quarter", due=("after",)),
+    Frequency("per-event", "按事件", "发生事件时", "event", clears=False, due=DUE_EVENT),
     # Continuous monitoring ("实时"), and "定期" from a source that names no period.
-    Frequency("realtime", "实时", "实时监控", "event", clears=False, page=False),
+    Frequency("realtime", "实时", "实时监控", "event", clears=False, page=False, due=()),
     Frequency(
         "periodic",
         "定期(周期待定)",
@@ -43,6 +48,7 @@ LABELS = {f.code: f.label for f in FREQUENCIES}
 HEADINGS = {f.code: f.heading for f in FREQUENCIES}
 PERIOD_OF = {f.code: f.period for f in FREQUENCIES}
 CLEARS = {f.code: f.clears for f in FREQUENCIES}
+DUE = {f.code: f.due for f in FREQUENCIES}
 UNKNOWN = frozenset(f.code for f in FREQUENCIES if not f.known)  # gaps: listed for owners
 
 # The periods a quota counts in, shortest first (an event is no period at all), with their words.

@@ -284,7 +284,9 @@ def _validate(args: argparse.Namespace) -> int:
         paths = [doc.path for doc in result.documents if not scope or _within(doc.path, scope)]
         files = sum(1 for path in paths if change.covers(path))
         print(describe(change, paths), file=sys.stderr)
-    if not scope and result.handbook is not None:  # the whole handbook: is CODEOWNERS current?
+    # The whole handbook, and every policy in it: is CODEOWNERS current? (While a file has an
+    # error its policy is left out of the model, and CODEOWNERS would look stale without being.)
+    if not scope and result.handbook is not None and not has_errors(diagnostics):
         from .codeowners import stale
 
         warning = stale(result.handbook, args.policies)

@@ -575,12 +575,14 @@ CATALOGUE: tuple[Code, ...] = (
         "把同一渠道的值合并成一项。",
     ),
     Code(
-        "relative-due",
+        "due-misfit",
         "rule",
         _E,
-        "按固定频率执行的清单里,截止时间写成了相对事件的形式(before/after)。",
+        "截止时间 due 的写法不合所属清单或汇报的周期:每天的写了星期几,每月的写了事件前,"
+        "before 与 after 同时写,或只写了 note。",
         "frequency: daily\nitems:\n  - text: 巡检\n    due: {before: 1h}",
-        '写当天的时刻(例如 "10:00"),或把这一项移到 per-event 清单。',
+        '按周期写:每天的写时刻 "10:00",每周的 {weekday: 1, time: "12:00"},每月的 {day: 25} '
+        "或 {after: 5wd},按事件的 {before: 1h} 或 {after: 30m}。",
     ),
     Code(
         "quota-period",

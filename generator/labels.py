@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import cadence
-from .records import TO_BE_SET, Offset, Quota
+from .records import TO_BE_SET, Due, Quota
 
 FREQUENCY = cadence.LABELS
 STATUS = {"active": "生效中", "draft": "草稿", "retired": "已废止"}
@@ -65,14 +65,32 @@ def duration(text: str) -> str:
     return f"{match.group(1)} {_UNITS[match.group(2)]}"
 
 
-def due(value: str | Offset, event: str | None = None) -> str:
-    """A checklist item's deadline in words: "10:00 前", "开播前 1 小时", "事件发生后 30 分钟内"."""
+WEEKDAYS = "一二三四五六日"  # weekday 1..7, ISO order
+
+
+def due(value: str | Due, frequency: str | None = None, event: str | None = None) -> str:
+    """A deadline in words, in the cycle of its list or report: "10:00 前", "每周一 12:00 前",
+    "每月 25 日前", "每月前 5 个工作日内", "开播前 1 小时", "发现负面评论后 30 分钟内"."""
     if isinstance(value, str):
-        return f"{value} 前"
+        value = Due(time=value)
     what = event or "事件"
     if value.before:
-        return f"{what}前 {duration(value.before)}"
-    return f"{what}后 {duration(value.after or '')}内"
+        text = f"{what}前 {duration(value.before)}"
+    elif value.after and frequency not in (None, "per-event"):
+        text = f"{FREQUENCY[frequency]}前 {duration(value.after)}内"
+    elif value.after:
+        text = f"{what}后 {duration(value.after)}内"
+    else:
+        day = ""
+        if value.weekday:
+            day = f"每周{WEEKDAYS[value.weekday - 1]}"
+        elif value.day:
+            day = f"每月 {value.day} 日"
+        clock = f" {value.time}" if day and value.time else value.time or ""
+        text = f"{day}{clock}{' 前' if clock else '前' if day else ''}"
+    if value.note:
+        return f"{text}({value.note})" if text else value.note
+    return text
 
 
 def quota(q: Quota) -> str:

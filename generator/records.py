@@ -67,8 +67,17 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Offset:
-    """A deadline relative to the event a per-event checklist answers: before or after it."""
+class Due:
+    """A deadline in the cycle of its list or report (`due`; "18:00" alone is a clock time).
 
+    Which day of the cycle (weekday 1-7 = 周一..周日, day of the month) and a clock time on it;
+    or an offset: before the event, or after the event (per-event) or the cycle's start (weekly,
+    monthly, quarterly). Which parts fit which frequency is said once, in cadence.DUE.
+    """
+
+    time: str | None = None
+    weekday: int | None = None
+    day: int | None = None
     before: str | None = None  # a duration, e.g. "1h": done at the latest this long before
     after: str | None = None  # a duration: done at the latest this long after
+    note: str | None = None  # what the fields cannot say ("大促期间每天两次")

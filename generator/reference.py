@@ -76,6 +76,12 @@ def fields(schemas: SchemaSet, kind: str) -> list[Field]:
             walk(
                 items, base, f"{path}[]", False, {}
             )  # list items that are mappings get their own rows
+        for branch in (*schema.get("oneOf", ()), *schema.get("anyOf", ())):
+            # A value of several shapes ("18:00" or {weekday, time}): the object's fields too.
+            shape, shape_base, _ = _resolve(schemas, branch, base, {})
+            needed = set(shape.get("required", []))
+            for name, sub in shape.get("properties", {}).items():
+                walk(sub, shape_base, f"{path}.{name}", name in needed, {})
 
     walk(schemas.schemas[kind], f"{kind}.schema.json", "", True, {})
     return out

@@ -36,15 +36,13 @@ class Task:
         return self.kind == "checklist" or self.frequency != "per-event"
 
 
-def item_detail(item: ChecklistItem, event: str | None = None) -> str:
-    """Spell an item's quota, deadline and time limit as one line of plain text."""
+def item_detail(item: ChecklistItem, frequency: str, event: str | None = None) -> str:
+    """Spell an item's quota and deadline as one line of plain text."""
     notes = []
     if item.quota:
         notes.append(f"定额 {labels.quota(item.quota)}")
     if item.due:
-        notes.append(labels.due(item.due, event))
-    if item.within:
-        notes.append(f"时限 {labels.duration(item.within)}")
+        notes.append(labels.due(item.due, frequency, event))
     return ";".join(notes)
 
 

@@ -139,6 +139,8 @@ def _translate(
                 message = _misspelt(schemas, kind, path, str(extra), meant)
             elif not path and kind in SECTION_KINDS:
                 message = _unknown_policy_key(str(extra), allowed)
+            elif extra in FORMER and FORMER[extra][0] in allowed:
+                message = f"未知字段 {extra}。{FORMER[extra][1]}"
             else:
                 guess = _did_you_mean(extra, allowed)
                 listed = REFERENCE if guess else f"这里可用的字段:{'、'.join(allowed)}。"
@@ -197,6 +199,11 @@ def _translate(
             yield at(path, "missing-key", f"{label} 至少要写 {names} 中的一项。", key=True)
         elif closest is None:
             yield at(path, "schema", f"{label}:{error.message}")
+        elif all(b.validator == "type" and not b.relative_path for b in error.context):
+            # No shape takes this kind of value ("18:00" or {weekday, time}): name them all.
+            types = [t for b in error.context for t in _as_list(b.validator_value)]
+            message = _type_message(doc, path, label, value, list(dict.fromkeys(types)))
+            yield at(path, _type_code(value), message)
         else:
             yield from _translate(doc, kind, schemas, closest, misfits=misfits)
     elif v == "const":
@@ -358,6 +365,10 @@ def _type_message(doc: Document, path: tuple, label: str, value: Any, expected: 
     return message
 
 
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:40] + "…"
@@ -428,6 +439,16 @@ def _path_text(path: tuple) -> str:
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+# Keys an earlier schema had where they no longer are: where each went, said when one is met there.
+FORMER = {
+    "within": (
+        "due",
+        "清单条目的时限已并入截止时间 due:事件发生(或每周、每月、每季度开始)后多久内完成,"
+        "写 due: {after: 2h};每次收到后多久处理的要求,写进条目正文。",
+    ),
+}
 
 
 def _unknown_policy_key(extra: str, allowed: list[str]) -> str:
@@ -522,6 +543,11 @@ def _field_index(schemas: SchemaSet, kind: str) -> dict[tuple[str, ...], dict[st
         items = schema.get("items")
         if isinstance(items, dict):
             walk(items, base, (*path, "[]"), {})
+        for branch in (*schema.get("oneOf", ()), *schema.get("anyOf", ())):
+            # A value of several shapes ("18:00" or {weekday, time}): the object's fields too.
+            shape, shape_base, _ = _resolve(schemas, branch, base, {})
+            for name, sub in shape.get("properties", {}).items():
+                walk(sub, shape_base, (*path, name), {})
 
     walk(schemas.schemas[kind], f"{kind}.schema.json", (), {})
     return index

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import labels, records
+from .. import deadlines, labels, records
 from ..audience import visible
 from ..tasks import Task, item_detail
 from . import KINDS, Cut, Part
@@ -20,8 +20,7 @@ class ChecklistItem:
     text: str
     quota: records.Quota | None = None
     evidence: str | None = None
-    due: str | records.Offset | None = None  # a clock time, or relative to the event
-    within: str | None = None
+    due: str | records.Due | None = None  # a clock time ("18:00") or a deadline in the cycle
     role: records.RoleId | None = None
     serves: records.Serves | None = None
     basis: tuple[records.Citation, ...] = ()
@@ -52,7 +51,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
             c.id,
             c.title,
             item.text,
-            item_detail(item, c.event),
+            item_detail(item, c.frequency, c.event),
             item.evidence or "",
             c.event or "",
             ("checklist", c.id),
@@ -65,18 +64,13 @@ def tasks(handbook: model.Handbook, policy: model.Policy, checklists: tuple) -> 
 
 
 def check(checklists: tuple) -> Iterator[tuple[tuple, str, str]]:
-    """A deadline relative to an event belongs to a list that answers an event."""
+    """Each item's deadline fits the list's frequency (before the event only if there is one)."""
     for c, checklist in enumerate(checklists):
-        if checklist.frequency == "per-event":
-            continue
+        subject = f"清单 {checklist.id} 按{labels.FREQUENCY[checklist.frequency]}执行"
         for i, item in enumerate(checklist.items):
-            if isinstance(item.due, records.Offset):
-                yield (
-                    (c, "items", i, "due"),
-                    "relative-due",
-                    f"清单 {checklist.id} 按{labels.FREQUENCY[checklist.frequency]}执行,没有事件可以相对:"
-                    'due 请写当天的时刻(例如 "10:00"),或把这一项移到 per-event 清单。',
-                )
+            if item.due is not None:
+                for key, message in deadlines.misfits(item.due, checklist.frequency, subject):
+                    yield (c, "items", i, "due", *key), "due-misfit", message
 
 
 def cut(checklists: tuple, edition: Cut) -> tuple:
@@ -99,5 +93,5 @@ PART = Part(
     tasks=tasks,
     cut=cut,
     check=check,
-    codes=("relative-due",),
+    codes=("due-misfit",),
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import records
+from .. import deadlines, labels, records
 from ..tasks import Task, recurring
 from . import Part
 
@@ -23,7 +24,7 @@ class Report:
     prepared_by: records.RoleId
     recipients: tuple[records.Recipient, ...]
     contents: tuple[str, ...]
-    due: str | None = None
+    due: str | records.Due | None = None  # as a checklist item's: in the report's cadence
     channel: str | None = None
     kpis: tuple[records.KpiId, ...] = ()
 
@@ -32,7 +33,7 @@ def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> lis
     out = []
     for r in reports:
         to = "、".join("客户" if x == "client" else handbook.roles[x].name for x in r.recipients)
-        when = f"{r.due};" if r.due else ""
+        when = f"{labels.due(r.due, r.cadence)};" if r.due else ""
         text = f"编写并发送{r.name}"
         out.append(
             recurring(
@@ -40,6 +41,15 @@ def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> lis
             )
         )
     return out
+
+
+def check(reports: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """A report's deadline fits its cadence."""
+    for r, report in enumerate(reports):
+        if report.due is not None:
+            subject = f"汇报 {report.id} {labels.FREQUENCY[report.cadence]}发送"
+            for key, message in deadlines.misfits(report.due, report.cadence, subject):
+                yield (r, "due", *key), "due-misfit", message
 
 
 def people(report: Report) -> tuple[set[str], set[str]]:
@@ -58,4 +68,6 @@ PART = Part(
     task_rank=20,
     tasks=tasks,
     people=people,
+    check=check,
+    codes=("due-misfit",),
 )

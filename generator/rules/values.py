@@ -44,7 +44,7 @@ def quota_periods(ctx: Context, policy: Policy, doc: Document, folder: str) -> N
 
 
 # The codes of the parts' own checks (Part.check), e.g. a scorecard's weights.
-PART_CODES = tuple(code for part in parts.PARTS for code in part.codes)
+PART_CODES = tuple(dict.fromkeys(code for part in parts.PARTS for code in part.codes))
 
 
 @rule(Phase.POLICY, *PART_CODES)

@@ -248,7 +248,7 @@ def _communication(pid: str, n: int, rng: random.Random) -> list[str]:
         f"  - id: {pid}-report",
         f"    name: {q(rng.choice(BRANDS) + '周报')}",
         "    cadence: weekly",
-        "    due: 每周一 12:00 前",
+        '    due: {weekday: 1, time: "12:00"}',
         f"    prepared_by: {rng.choice(ROLES)}",
         "    recipients: [client, account-manager]",
         "    contents:",

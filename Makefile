@@ -60,8 +60,8 @@ audit: $(STAMP)
 	$(BIN)/python .ci/audit.py
 
 check: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests .ci
+	$(BIN)/ruff format --check generator tests .ci
 
 # Browser-side test tools (axe-core) come from the npm registry, pinned by package-lock.json.
 JS_STAMP := tests/js/node_modules/.installed
@@ -83,4 +83,5 @@ clean:
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
-		--no-emit-index-url --no-emit-find-links --extra test -o requirements.lock pyproject.toml
+		--no-emit-index-url --no-emit-find-links --extra site --extra test -o requirements.lock pyproject.toml
+	$(BIN)/python .ci/hook_pins.py  # the pre-commit hook installs these exact versions

@@ -22,6 +22,10 @@ from .report import FORMATS, render
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
+# The top-level modules of the `site` extra (pyproject.toml): missing in a validation-only install.
+SITE_MODULES = frozenset({"jinja2", "mkdocs", "material", "jieba"})
+
+
 def run() -> NoReturn:
     """The `handbook` command: run main() and leave without tearing the heap down.
 
@@ -52,10 +56,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except ModuleNotFoundError as exc:
+        return _missing(args.command, exc)
     except Exception as exc:  # an internal failure must still end in a message and exit 2
         print(f"handbook: 内部错误:{type(exc).__name__}: {exc}", file=sys.stderr)
         print("这是 handbook 工具本身的缺陷,请把这条信息报告给维护者。", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _missing(command: str, exc: ModuleNotFoundError) -> int:
+    """A module that is not installed: the site's, in a validation-only install, or a defect."""
+    if exc.name in SITE_MODULES:  # the pre-commit hook's install, asked to build or scaffold
+        print(
+            f"handbook: 错误:{command} 需要生成站点的依赖(缺少 {exc.name})。"
+            "请安装:pip install 'handbook-as-code[site]',或在仓库里运行 make setup。",
+            file=sys.stderr,
+        )
+    else:
+        print(f"handbook: 内部错误:{type(exc).__name__}: {exc}", file=sys.stderr)
+        print("这是 handbook 工具本身的缺陷,请把这条信息报告给维护者。", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:

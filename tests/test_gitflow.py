@@ -106,16 +106,17 @@ def test_changed_blames_a_repeated_id_on_the_new_file(repo: Path, run_cli) -> No
         "定义过。id 在整本手册内必须唯一:请把其中一处换成别的 id。 [duplicate-id]"
     ]
     assert "检查了 1 个改动的文件和 1 个引用它们的文件" in run.err
-    # the pre-commit hook runs its entry on the staged files it matches: the same verdict
+    # the pre-commit hook runs when a staged file matches, on the whole handbook: both places
     git(repo, "add", ".")
     hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     staged = git(repo, "diff", "--cached", "--name-only").split()
-    files = [f for f in staged if re.search(hook["files"], f)]
-    assert files == ["policies/workflow/audit.yaml"]
+    assert [f for f in staged if re.search(hook["files"], f)] == ["policies/workflow/audit.yaml"]
+    assert hook["pass_filenames"] is False
     command = hook["entry"].split()
     assert command[:2] == ["handbook", "validate"]
-    hooked = run_cli(*command[1:], *files, *ARGS, cwd=repo)
-    assert hooked.code == 1 and hooked.out.splitlines()[:-1] == run.out.splitlines()[:-1]
+    hooked = run_cli(*command[1:], *ARGS, cwd=repo)
+    assert hooked.code == 1 and run.out.splitlines()[0] in hooked.out.splitlines()
+    assert "policies/workflow/flow.yaml:31:9: error: 流程 id check 已在" in hooked.out
     # once the new file's id is changed, the handbook is valid again
     edit(repo / "policies" / "workflow" / "audit.yaml", "  - id: check\n", "  - id: spot-check\n")
     assert run_cli("validate", "--changed", "main", *ARGS, cwd=repo).code == 0
@@ -491,7 +492,7 @@ def test_shipped_automation_runs_the_shipped_commands() -> None:
     ):
         assert command in workflow, command
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "entry: handbook validate" in hooks and "^policies/" in hooks
+    assert "entry: handbook validate" in hooks and "^(policies|schemas)/" in hooks
     committed = (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     from generator import load_handbook
     from generator.codeowners import codeowners

@@ -27,10 +27,12 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@-$(BIN)/handbook validate --write-editor-schemas > /dev/null 2>&1  # the editor's id lists
 	@touch $@
 
+# Also writes build/editor-schemas/: the handbook's ids, which the editor completes and checks.
 validate: $(STAMP)
-	$(BIN)/handbook validate
+	$(BIN)/handbook validate --write-editor-schemas
 
 # `handbook build` builds into a staging folder and swaps it in only when the build succeeded,
 # so a failed build leaves the previous site intact. EDITION=client or public builds site-EDITION/.
@@ -44,6 +46,7 @@ pdf: validate
 
 serve: $(STAMP)
 	@echo "预览只重建改动过的页面:下面 MkDocs 关于 dirty build 的提示是正常的,改了标题后其他页面的导航要等重启预览才更新。"
+	@-$(BIN)/handbook validate --write-editor-schemas > /dev/null 2>&1
 	$(BIN)/mkdocs serve --no-strict --livereload --dirty
 
 render: $(STAMP)

@@ -128,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--timings", action="store_true", help="print seconds per stage as JSON on stderr"
     )
+    check.add_argument(
+        "--write-editor-schemas",
+        action="store_true",
+        help="also write build/editor-schemas/: the handbook's ids, for completion in the editor",
+    )
     check.set_defaults(run=_validate)
 
     out = sub.add_parser(
@@ -311,6 +316,18 @@ def _validate(args: argparse.Namespace) -> int:
 
         warning = stale(result.handbook, args.policies)
         diagnostics = [*diagnostics, warning] if warning else diagnostics
+    if args.write_editor_schemas and result.handbook is not None and result.schemas is not None:
+        from .editor import FOLDER, NAMESPACES, id_lists, write
+        from .rules.context import NOUNS
+
+        write(result.handbook, result.schemas, Path(args.policies).absolute().parent)
+        ids = id_lists(result.handbook)
+        listed = "、".join(
+            f"{NOUNS[NAMESPACES[name]]} {len(pairs)} 个"
+            for name, pairs in ids.items()
+            if name != "actorRef"  # roles and parties together: roles are counted already
+        )
+        print(f"已更新编辑器的 id 清单 {FOLDER}/({listed})。", file=sys.stderr)
     sys.stdout.write(render(diagnostics, files, args.format))
     if args.timings:
         print(json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)

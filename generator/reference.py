@@ -19,6 +19,8 @@ REFERENCES = {
     "actorRef": "角色或外部相关方 id",
     "policyRef": "政策 id",
     "termRef": "术语 id",
+    "kpiRef": "指标 id",
+    "departmentRef": "部门 id",
     "slug": "标识(小写字母、数字、连字符)",
     "date": "日期 YYYY-MM-DD",
     "timeOfDay": "时刻 HH:MM",

@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO, SCHEMAS, TODAY, make_handbook
 
 from generator import load_handbook
+from generator.editor import modeline
 from generator.scaffold import ScaffoldError, new_policy
 from generator.schemas import KINDS as DOCUMENT_KINDS
 
@@ -24,15 +25,17 @@ def test_vscode_maps_every_schema_to_its_files() -> None:
     )
     handbook = load_handbook(REPO / "policies", SCHEMAS, today=TODAY).handbook
     for section in handbook.sections:
-        assert mapping[f"./schemas/{section.kind}.schema.json"] == [f"policies/{section.id}/*.yaml"]
+        assert mapping[f"./schemas/editor/{section.kind}.schema.json"] == [
+            f"policies/{section.id}/*.yaml"
+        ]
 
 
 def test_example_files_carry_the_schema_modeline() -> None:
-    for path in sorted((REPO / "policies").glob("*/*.yaml")):
+    for path in sorted((REPO / "policies").rglob("*.yaml")):
+        depth = len(path.relative_to(REPO / "policies").parts)
+        kind = path.parent.name if depth == 2 else path.stem
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert (
-            first == f"# yaml-language-server: $schema=../../schemas/{path.parent.name}.schema.json"
-        ), path
+        assert first == modeline(kind, depth), path
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -41,7 +44,7 @@ def test_new_policy_of_every_kind_passes_validation(kind: str, tmp_path: Path) -
     path = new_policy(policies, kind, f"new-{kind}", title="新的政策", today=TODAY)
     assert path == policies / kind / f"new-{kind}.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")
+    assert text.startswith(modeline(kind, 2) + "\n")
     assert "status: draft" in text and text.count("\n#") > 5  # commented guidance
     result = load_handbook(policies, SCHEMAS, today=TODAY)
     assert [str(d) for d in result.diagnostics] == []

@@ -270,6 +270,11 @@ def _parser() -> argparse.ArgumentParser:
         help="default: site/, or site-EDITION/ for other editions",
     )
     site.add_argument(
+        "--preview",
+        action="store_true",
+        help="a build to look at, not to publish: no site URL needed (no sitemap, relative feed)",
+    )
+    site.add_argument(
         "--timings", action="store_true", help="print seconds per stage as JSON on stderr"
     )
     site.set_defaults(run=_build)
@@ -363,7 +368,7 @@ def _build(args: argparse.Namespace) -> int:
     site_dir = args.site_dir or Path("site" if args.edition == "staff" else f"site-{args.edition}")
     show_build_log()
     try:
-        timings = build_site(args.config, site_dir, edition=args.edition)
+        timings = build_site(args.config, site_dir, edition=args.edition, preview=args.preview)
     except BuildFailed as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -9,6 +9,8 @@ tool's own files, which only the maintainers may approve whatever line came befo
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from .errors import Diagnostic, Severity
@@ -65,14 +67,23 @@ def codeowners(handbook: Handbook, policies: Path, output: Path = LOCATIONS[0]) 
             '# `maintainers: ["@org/team"]` to policies/handbook.yaml and regenerate.'
         )
     lines.append("")
+    lines.append(
+        "# Each section: a new policy file asks the reviewers of the section's usual owner and\n"
+        "# approver (those most of its policies have) until it is regenerated with its own line"
+    )
+    for section in handbook.sections:
+        pairs = [(p.owner, p.approver) for p in handbook.policies if p.section == section.id]
+        if not pairs:
+            continue
+        owner, approver = usual_roles(pairs, roles)
+        handles = _reviewers(roles, (owner, approver))
+        if handles:
+            lines.append(f"{folder}/{section.id}/ {' '.join(handles)}")
+    lines.append("")
     lines.append("# Each policy: the reviewers of its owner, then of its approver")
     fallback = " (the maintainers review it)" if maintainers else ""
     for policy in handbook.policies:
-        handles: list[str] = []
-        for role in (policy.owner, policy.approver):
-            for handle in roles[role].reviewers if role in roles else ():
-                if handle not in handles:
-                    handles.append(handle)
+        handles = _reviewers(roles, (policy.owner, policy.approver))
         if handles:
             lines.append(f"/{policy.source.as_posix()} {' '.join(handles)}")
         else:
@@ -88,6 +99,32 @@ def codeowners(handbook: Handbook, policies: Path, output: Path = LOCATIONS[0]) 
         if not itself.startswith("../"):
             lines.append(f"/{itself} {maintainers}")
     return "\n".join(lines) + "\n"
+
+
+def _reviewers(roles: dict, who: Iterable[str]) -> list[str]:
+    """The reviewers of the given roles, each handle once, in order."""
+    handles: list[str] = []
+    for role in who:
+        for handle in roles[role].reviewers if role in roles else ():
+            if handle not in handles:
+                handles.append(handle)
+    return handles
+
+
+def usual_roles(pairs: Iterable[tuple[str, str]], roles: Collection[str]) -> tuple[str, str]:
+    """The owner and the approver most of a section's policies have (of the roles that exist;
+    the first role when none does). `handbook new` offers them; CODEOWNERS asks their reviewers
+    for a new file."""
+    owners: Counter[str] = Counter()
+    approvers: Counter[str] = Counter()
+    for owner, approver in pairs:
+        owners[str(owner)] += 1
+        approvers[str(approver)] += 1
+
+    def pick(counts: Counter[str]) -> str:
+        return next((r for r, _ in counts.most_common() if r in roles), str(next(iter(roles))))
+
+    return pick(owners), pick(approvers)
 
 
 def find(repo: Path) -> Path | None:

@@ -649,6 +649,14 @@ CATALOGUE: tuple[Code, ...] = (
         "改正其中一个 reports_to。",
     ),
     Code(
+        "site-url-shared",
+        "rule",
+        _E,
+        "两个版本(员工版、客户版、公众版)写了同一个站点网址,发布一个会覆盖另一个。",
+        "site_url: https://handbook.example.com/\neditions:\n  client:\n    site_url: https://handbook.example.com/",
+        "给每个版本一个自己的网址,例如 https://client.handbook.example.com/。",
+    ),
+    Code(
         "edition-leak",
         "rule",
         _E,

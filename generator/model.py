@@ -210,6 +210,7 @@ class Glossary:
 class EditionText:
     title: str | None = None
     introduction: str = ""
+    site_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ class Settings:
     editions: Editions = Editions()
     maintainers: tuple[str, ...] = ()
     vague_terms: tuple[VagueTerm, ...] | None = None
+    site_url: str | None = None  # the staff edition's; the others' are in `editions`
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
-from . import paths, terms
+from . import paths, publish, terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .pagetree import PageExtension, PageOptions
@@ -75,6 +75,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.sources: dict[str, Path] = {}
         self.problems: list[str] = []
         self.serving = False
+        self.warned_preview = False
+        self.site_url: str | None = None  # the edition's address, None in a preview without one
         self.handbook = None
         self.digests: dict[str, str] = {}  # page path -> content digest at the previous build
         self.rebuild_all = True
@@ -135,6 +137,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
         else:
             edition = self.config.edition
+            url = self._site_url(result.handbook.settings, edition, config)
             self.handbook = view(result.handbook, edition)
             self.glossary_words = terms.words(self.handbook.glossary)
             if not self.serving:
@@ -147,7 +150,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 result.handbook,
                 edition,
                 result.schemas,
-                config.site_url,
+                url,
                 printing,
                 self.config.search_depth,
             )
@@ -188,6 +191,30 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         self._segment_terms(config)
         return config
+
+    def _site_url(self, settings: Any, edition: str, config: MkDocsConfig) -> str | None:
+        """The edition's address; a publishing build without one stops, a preview says so."""
+        try:
+            url = publish.site_url(settings, edition, config.site_url)
+        except HandbookError as exc:
+            raise PluginError(str(exc)) from None
+        preview = self.serving or os.environ.get("HANDBOOK_PREVIEW") == "1"
+        if url is None and not preview:
+            raise PluginError(publish.missing(edition))
+        if url is None:
+            if not self.warned_preview:
+                # `mkdocs serve` shows warnings without failing; a strict `--preview` build would
+                # abort on one of MkDocs' own loggers, so it is said on the tool's logger there.
+                (log if self.serving else logging.getLogger("handbook")).warning(
+                    "预览:%s没有站点网址,订阅(feed)用相对链接,不生成站点地图。%s",
+                    NAMES[edition],
+                    publish.missing(edition).split("。")[0] + "。",
+                )
+                self.warned_preview = True
+        elif not self.serving:  # `mkdocs serve` serves at its own address
+            config.site_url = url
+        self.site_url = url
+        return url
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """While serving, keep one theme environment: its compiled templates outlive a rebuild."""
@@ -268,6 +295,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        if self.site_url is None:  # a preview: a sitemap without addresses is no sitemap
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (site / name).unlink(missing_ok=True)
         patch_search_worker(site)
         compact_search_index(site)
         for where, text in unsegmented(site)[:5]:

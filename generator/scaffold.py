@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .codeowners import usual_roles
 from .errors import HandbookError
 from .loader import read_document
 from .names import role_id
@@ -110,23 +110,14 @@ def _data(path: Path) -> dict:
 
 def _usual_roles(folder: Path, roles: list) -> tuple[str, str]:
     """The owner and approver most policies of the section already have (else the first role)."""
-    owners: Counter[str] = Counter()
-    approvers: Counter[str] = Counter()
+    if not roles:
+        raise ScaffoldError("roles.yaml 中还没有角色:请先添加角色。")
+    pairs = []
     for path in sorted(folder.glob("*.yaml")):
         doc, _ = read_document(path)
         if isinstance(doc.data, dict):
-            owners[str(doc.data.get("owner"))] += 1
-            approvers[str(doc.data.get("approver"))] += 1
-    if not roles:
-        raise ScaffoldError("roles.yaml 中还没有角色:请先添加角色。")
-
-    def pick(counts: Counter[str]) -> str:
-        for role, _ in counts.most_common():
-            if role in roles:
-                return role
-        return str(roles[0])
-
-    return pick(owners), pick(approvers)
+            pairs.append((str(doc.data.get("owner")), str(doc.data.get("approver"))))
+    return usual_roles(pairs, roles)
 
 
 def _scalar(text: str) -> str:

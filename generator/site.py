@@ -27,9 +27,12 @@ class BuildFailed(HandbookError):
     """Raised by build_site when MkDocs stops (the reasons were logged); the old site is kept."""
 
 
-def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> dict[str, float]:
+def build_site(
+    config_file: Path, site_dir: Path, *, edition: str = "staff", preview: bool = False
+) -> dict[str, float]:
     """Run a strict MkDocs build of one edition and replace `site_dir` with the result, atomically.
 
+    A preview needs no site URL (see publish.py); a publishing build stops without one.
     Nothing is written to `site_dir` until the whole build has succeeded: a failed build leaves
     the previous site exactly as it was. A wrong config or output folder is a HandbookError (a
     usage error) raised before anything is built.
@@ -49,8 +52,9 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
     shown = site_dir
     site_dir = output_dir(site_dir, repo)
     check_replaceable(site_dir, shown, site=True)
-    previous = os.environ.get("HANDBOOK_EDITION")
+    previous = {name: os.environ.get(name) for name in ("HANDBOOK_EDITION", "HANDBOOK_PREVIEW")}
     os.environ["HANDBOOK_EDITION"] = edition
+    os.environ["HANDBOOK_PREVIEW"] = "1" if preview else "0"  # read by the plugin
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))
     try:
@@ -86,10 +90,11 @@ def build_site(config_file: Path, site_dir: Path, *, edition: str = "staff") -> 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        if previous is None:
-            os.environ.pop("HANDBOOK_EDITION", None)
-        else:
-            os.environ["HANDBOOK_EDITION"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     _swap(staging, site_dir)
     return timings
 

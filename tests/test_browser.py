@@ -304,7 +304,7 @@ def test_instant_navigation_keeps_search_ticks_and_review_marks_working(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    changed = f"site_url: http://127.0.0.1:{port}/\n" + config.replace(
+    changed = config.replace(
         "    - navigation.prune", "    - navigation.instant\n    - navigation.prune", 1
     )
     assert "navigation.instant" in changed
@@ -314,7 +314,8 @@ def test_instant_navigation_keeps_search_ticks_and_review_marks_working(
     run = subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", "mkdocs-instant.yml", "--site-dir", "site"],
         cwd=tmp_path,
-        env=BUILD_ENV,
+        # Instant navigation fetches pages from the site's address: here, the local server's.
+        env={**BUILD_ENV, "HANDBOOK_SITE_URL": f"http://127.0.0.1:{port}/"},
         capture_output=True,
         text=True,
         timeout=600,

@@ -546,9 +546,8 @@ def test_a_pull_request_runs_the_shipped_workflow_steps(repo: Path, run_cli) -> 
         "HANDBOOK_TODAY": TODAY.isoformat(),
     }
     for step in steps:
-        script = (
-            step["run"].replace('"origin/${{ github.base_ref }}"', "main").replace(".venv/bin/", "")
-        )
+        assert "${{" not in step["run"], step["name"]  # event values come through env:
+        script = step["run"].replace('"origin/$BASE_REF"', "main").replace(".venv/bin/", "")
         script = script.replace('"$GITHUB_OUTPUT"', "/dev/null").replace(
             '"$GITHUB_STEP_SUMMARY"', "/dev/null"
         )
@@ -561,3 +560,68 @@ def test_a_pull_request_runs_the_shipped_workflow_steps(repo: Path, run_cli) -> 
     assert "#### 《巡检流程》(`flow`) 1.1.0 → 1.2.0" in summary
     assert "**流程:**修改 开店巡检(`check`)" in summary
     assert (repo / "site" / "workflow" / "flow" / "index.html").is_file()
+
+
+def test_the_workflow_keeps_event_values_out_of_scripts_and_tokens_off_disk() -> None:
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "handbook.yml").read_text(encoding="utf-8")
+    )
+    for name, job in workflow["jobs"].items():
+        assert 0 < job["timeout-minutes"] <= 30, name
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), (name, step.get("name"))
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+    # a push to main is never cancelled halfway through its deploy
+    assert workflow["concurrency"]["cancel-in-progress"] == (
+        "${{ github.event_name == 'pull_request' }}"
+    )
+    deploy = {s.get("id"): s for s in workflow["jobs"]["deploy"]["steps"]}
+    build = next(s for s in workflow["jobs"]["deploy"]["steps"] if s.get("run") == "make site")
+    assert build["env"]["HANDBOOK_SITE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert deploy["pages"]["uses"].startswith("actions/configure-pages@")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_named() -> None:
+    text = (REPO / ".github" / "workflows" / "handbook.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", text, re.M)
+    assert len(uses) >= 7
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), (action, comment)
+    dependabot = yaml.safe_load((REPO / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert {"package-ecosystem": "github-actions", "directory": "/"}.items() <= dependabot[
+        "updates"
+    ][0].items()
+
+
+def _owners(codeowners_text: str, path: str) -> list[str]:
+    """Who GitHub asks for `path`: the last line whose pattern matches (the patterns written
+    here: `*`, a folder `/a/b/`, a file `/a/b.yaml`)."""
+    found: list[str] = []
+    for line in codeowners_text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        pattern, *owners = line.split()
+        if (
+            pattern == "*"
+            or (pattern.endswith("/") and ("/" + path).startswith(pattern))
+            or pattern == "/" + path
+        ):
+            found = owners
+    return found
+
+
+def test_a_new_policy_file_asks_its_sections_team_before_codeowners_is_regenerated() -> None:
+    text = (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    new = _owners(text, "policies/compliance/brand-new-policy.yaml")
+    assert new == ["@ops-center/compliance", "@ops-center/directors"]
+    # a policy with its own line, the handbook's settings and the tool keep theirs
+    assert _owners(text, "policies/workflow/task-assignment.yaml") == [
+        "@ops-center/platform",
+        "@ops-center/directors",
+    ]
+    assert _owners(text, "policies/roles.yaml") == ["@ops-center/handbook-maintainers"]
+    assert _owners(text, "generator/cli.py") == ["@ops-center/handbook-maintainers"]
+    assert _owners(text, ".github/CODEOWNERS") == ["@ops-center/handbook-maintainers"]
+    assert _owners(text, "README.md") == ["@ops-center/handbook-maintainers"]  # the fallback

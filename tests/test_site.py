@@ -12,8 +12,11 @@ from conftest import EXAMPLE_TODAY, MINIMAL, REPO, SCHEMAS, build, make_handbook
 
 pytestmark = pytest.mark.slow
 # Elements that make the browser fetch something: none may point at another host.
+# What a browser fetches: sources, and links other than a page's own address (canonical) and
+# its feed (alternate), which name the published site and are never loaded by the page.
 _FETCHING = re.compile(
-    r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=\"([^\"]+)\"|<link\b[^>]*\bhref=\"([^\"]+)\""
+    r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=\"([^\"]+)\""
+    r"|<link\b(?![^>]*\brel=\"(?:canonical|alternate)\")[^>]*\bhref=\"([^\"]+)\""
 )
 
 

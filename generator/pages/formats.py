@@ -59,7 +59,7 @@ def print_pages(r: Renderer) -> Iterator[Page]:
 def feed(r: Renderer) -> Iterator[Page]:
     """An Atom feed of policy changes."""
     urls = {p.id: r.links.policy(p.id).removesuffix(".md") + "/" for p in r.handbook.policies}
-    yield Page("feed.xml", atom(r.handbook, r.site_url, urls), None)
+    yield Page("feed.xml", atom(r.handbook, r.site_url, urls, r.edition), None)
 
 
 def redirects(r: Renderer) -> Iterator[Page]:

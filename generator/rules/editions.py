@@ -145,3 +145,32 @@ def _leak(
         ctx.report_in_text(doc, path, offset, "edition-leak", message)
     else:
         ctx.report(doc, path, "edition-leak", message)
+
+
+@rule(Phase.HANDBOOK, "site-url-shared")
+def one_address_per_edition(ctx: Context, built: Built) -> None:
+    """Each edition is published at its own address: deploying one must never replace another
+    (a client edition deployed over the staff site, or the staff site over the public one)."""
+    from ..publish import configured
+
+    doc = built.roots["handbook"]
+    seen: list[tuple[str, str]] = []  # (address with a final "/", lower case; edition)
+    for edition in ("staff", *EDITIONS):
+        url = configured(built.handbook.settings, edition)
+        if not url:
+            continue
+        key = url.rstrip("/").lower() + "/"
+        # The same address, or one inside the other (https://x/ and https://x/staff/): a site
+        # deployed whole at the outer one replaces the inner one.
+        other = next((e for k, e in seen if key.startswith(k) or k.startswith(key)), None)
+        if other is not None:
+            path = ("site_url",) if edition == "staff" else ("editions", edition, "site_url")
+            how = "相同" if (key, other) in seen else "一个在另一个之下"
+            ctx.report(
+                doc,
+                path,
+                "site-url-shared",
+                f"{NAMES[edition]}与{NAMES[other]}的站点网址{how}({url}):发布一个版本会覆盖另一个,"
+                "客户或公众可能看到内部内容。请给每个版本一个自己的、互不包含的网址。",
+            )
+        seen.append((key, edition))

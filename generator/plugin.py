@@ -38,6 +38,7 @@ from .render import (
     render_pages,
 )
 from .sanitize import clean_page, safe_id
+from .search_words import QUESTION_WORDS
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -427,27 +428,50 @@ _SEGMENT_BUGGY = (
     "{let o=i[--s];for(let u=1;u<n[o];u++)n[o+u]>n[o]-u&&(r.add(t.slice(o,o+u)),i[s++]=o+u);"
     'let a=o+n[o];n[a]&&a<t.length-1&&(i[s++]=a),r.add(t.slice(o,a))}return r.has("")?new Set([t]):r}'
 )
+# Words of asking (search_words.py) are left out of the query, and single characters too when
+# a longer word is left; a query made of nothing else is searched as typed.
 _SEGMENT_FIXED = (
-    "function fe(t,e){let r=new Set,k=p=>{for(let o=t.length;o>p;o--)if(t.slice(p,o)in e)return o-p;"
-    "return 0},p=0;for(;p<t.length;){let n=k(p);if(n){r.add(t.slice(p,p+n));p+=n;continue}"
-    "let q=p+1;for(;q<t.length&&!k(q);q++);r.add(t.slice(p,q));p=q}return r.size?r:new Set([t])}"
+    "function fe(t,e){let r=new Set,S=new Set("
+    + json.dumps(sorted(QUESTION_WORDS["zh"]))  # ASCII JSON: a JavaScript literal as it stands
+    + "),k=p=>{for(let o=t.length;o>p;o--)if(t.slice(p,o)in e)return o-p;return 0},p=0;"
+    "for(;p<t.length;){let n=k(p);if(n){let w=t.slice(p,p+n);S.has(w)||r.add(w);p+=n;continue}"
+    "let q=p+1;for(;q<t.length&&!k(q);q++);let w=t.slice(p,q);S.has(w)||r.add(w);p=q}"
+    "let m=[...r].filter(w=>w.length>1);return m.length?new Set(m):r.size?r:new Set([t])}"
+)
+
+
+# Material scores a result by lunr's score times (1 + the share of query terms it holds, squared):
+# a page holding one rare term of three can still outrank the page holding all three. A result
+# holding every term of a query of several is ranked above any holding only some.
+_RANK_PLAIN = "s.push(B(_({},c),{score:a*(1+K(g,2)),terms:f}))"
+_RANK_ALL_FIRST = (
+    "let A=Object.values(f);s.push(B(_({},c),"
+    "{score:a*(1+K(g,2))*(A.length>1&&A.every(l=>l)?1e3:1),terms:f}))"
+)
+# What is replaced, with what, and what the change is (for the warning when Material changed).
+_WORKER_PATCHES = (
+    (_SEGMENT_BUGGY, _SEGMENT_FIXED, "中文分词"),
+    (_RANK_PLAIN, _RANK_ALL_FIRST, "包含全部查询词的结果排在前面"),
 )
 
 
 def patch_search_worker(site: Path) -> None:
-    """Fix the Chinese query segmentation of Material's search worker in the built site."""
+    """Fix the Chinese query segmentation and the ranking of Material's search worker."""
     workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     for worker in workers:
         code = worker.read_text(encoding="utf-8")
-        if _SEGMENT_FIXED in code:
-            continue
-        if code.count(_SEGMENT_BUGGY) != 1:
-            log.warning(
-                "Material 的搜索脚本 %s 与预期不同,无法修正中文分词:请更新 generator/plugin.py。",
-                worker.name,
-            )
-            continue
-        worker.write_text(code.replace(_SEGMENT_BUGGY, _SEGMENT_FIXED), encoding="utf-8")
+        for before, after, what in _WORKER_PATCHES:
+            if after in code:
+                continue
+            if code.count(before) != 1:
+                log.warning(
+                    "Material 的搜索脚本 %s 与预期不同,无法修正(%s):请更新 generator/plugin.py。",
+                    worker.name,
+                    what,
+                )
+                continue
+            code = code.replace(before, after)
+        worker.write_text(code, encoding="utf-8")
 
 
 def compact_search_index(site: Path) -> None:

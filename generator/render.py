@@ -35,6 +35,9 @@ NAV_LIMIT = 60  # a section (or the roles) with more entries than this is not ex
 # opening (title, summary, facts table) and drops its later sections (plugin.py marks them).
 SEARCH_NONE = "search:\n  exclude: true\n"
 SEARCH_SUMMARY = "search:\n  sections: false\n"
+# Views that gather what policies say (a role's duties, a checklist): searchable, but a question
+# is answered by the policy itself, so they rank below it when both match.
+SEARCH_VIEW = "search:\n  sections: false\n  boost: 0.5\n"
 # The reader's browser builds the search index on every visit, at about 4 µs per indexed word: past
 # this many policies in force, "auto" indexes only each policy's opening (see README, Performance).
 SEARCH_FULL_LIMIT = 300

@@ -55,3 +55,45 @@ def test_every_chinese_word_in_the_index_is_segmented(example_site: Path) -> Non
     texts = " ".join(doc["text"] for doc in index["docs"])
     assert "\u200b数据分析师\u200b" in texts  # a role name stays one word (jieba user dictionary)
     assert re.search("\u200b巡检\u200b", texts)
+
+
+QUESTIONS = yaml.safe_load(
+    (Path(__file__).parent / "search" / "questions.yaml").read_text(encoding="utf-8")
+)
+# A floor the search work of issue 14 raises to its targets (first for 60%, within three for
+# 90%): lower it never, raise it with every improvement. Before any tuning (2026-11-27) the
+# search put the answer first for 14 of 36 and within three for 25; then question words were
+# stripped, results holding every word ranked first and derived views (roles, checklists)
+# ranked below the policies they gather from.
+FIRST_AT_LEAST = 22  # of 36: 61%
+TOP3_AT_LEAST = 32  # of 36: 89%
+
+
+def test_the_question_file_is_realistic() -> None:
+    assert len(QUESTIONS) >= 30
+    asked = [q["question"] for q in QUESTIONS]
+    assert len(set(asked)) == len(asked)
+    keywords = {q["query"] for q in QUERIES}
+    assert not keywords & set(asked)  # questions, not the keyword set again
+    assert all(q["page"].startswith("/") for q in QUESTIONS)
+
+
+def test_natural_questions_find_their_answer(searcher, site_url: str) -> None:
+    first = top3 = 0
+    misses = []
+    for case in QUESTIONS:
+        pages: list[str] = []
+        for url in search(searcher, case["question"]):
+            path = urlsplit(url).path
+            if path not in pages:
+                pages.append(path)
+        answers = {case["page"], *case.get("also", [])}
+        first += bool(pages[:1] and pages[0] in answers)
+        hit = bool(answers & set(pages[:3]))
+        top3 += hit
+        if not (pages[:1] and pages[0] in answers):
+            misses.append((case["question"], "top three" if hit else "missed", pages[:3]))
+    print(f"\nquestions: first {first}/{len(QUESTIONS)}, top three {top3}/{len(QUESTIONS)}")
+    print("\n".join(map(str, misses)))
+    assert first >= FIRST_AT_LEAST and top3 >= TOP3_AT_LEAST, misses
+    assert foreign(searcher.requests, site_url) == []

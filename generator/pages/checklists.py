@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import duties, views
 from ..export import tasks_csv
-from ..render import SEARCH_NONE, SEARCH_SUMMARY, Page
+from ..render import SEARCH_NONE, SEARCH_VIEW, Page
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -22,7 +22,7 @@ def checklists(r: Renderer) -> Iterator[Page]:
             r.links.checklist(checklist.id),
             checklist.policy.source if checklist.policy else None,
             checklist.title,
-            meta=SEARCH_SUMMARY,
+            meta=SEARCH_VIEW,
             checklist=checklist,
             groups=[g for _, gs in duties.grouped(mine) for g in gs],
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .. import duties, views
 from ..export import tasks_csv
 from ..orgchart import org_chart_svg
-from ..render import SEARCH_NONE, SEARCH_SUMMARY, Page
+from ..render import SEARCH_NONE, SEARCH_VIEW, Page
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -25,7 +25,7 @@ def roles(r: Renderer) -> Iterator[Page]:
             r.links.role(role.id),
             ROLES_FILE,
             role.name,
-            meta=SEARCH_SUMMARY,
+            meta=SEARCH_VIEW,
             role=role,
             duties=views.role_duties(r.handbook, role.id),
             schedule=duties.grouped(r.tasks_by_role.get(role.id, [])),
@@ -67,5 +67,6 @@ def index(r: Renderer) -> Iterator[Page]:
         "roles/index.md",
         ROLES_FILE,
         "组织与角色",
+        meta=SEARCH_VIEW,
         chart=views.org_tree(r.handbook),
     )

@@ -299,7 +299,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.site_url is None:  # a preview: a sitemap without addresses is no sitemap
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (site / name).unlink(missing_ok=True)
-        patch_search_worker(site)
+        patch_search_worker(site, terms.synonyms(self.handbook.glossary) if self.handbook else {})
         compact_search_index(site)
         for where, text in unsegmented(site)[:5]:
             log.error(
@@ -455,12 +455,38 @@ _WORKER_PATCHES = (
 )
 
 
-def patch_search_worker(site: Path) -> None:
-    """Fix the Chinese query segmentation and the ranking of Material's search worker."""
+# A query naming a glossary term by another of its names also searches the term's other names
+# ("CTR 多少算低" also looks for 点击率): the map of this edition's terms goes into the worker.
+_QUERY_PLAIN = "search(e){if(e=e.replace("
+_QUERY_EXPANDED = (
+    "search(e){e=((q,M)=>{let a=[],l=q.toLowerCase();for(let[k,v]of M)"
+    "l.includes(k)&&v.forEach(w=>l.includes(w.toLowerCase())||a.push(w));"
+    'return a.length?q+" "+a.join(" "):q})(e,new Map(%s));if(e=e.replace('
+)
+
+
+def patch_search_worker(site: Path, synonyms: dict[str, list[str]] | None = None) -> None:
+    """Fix the Chinese query segmentation and the ranking of Material's search worker, and
+    teach it the edition's glossary synonyms."""
+    # Readable JSON (the edition tests read every file of a site for words it must not hold);
+    # U+2028/2029 escaped all the same, for JavaScript engines older than ES2019.
+    literal = json.dumps(
+        sorted((k.lower(), v) for k, v in (synonyms or {}).items()), ensure_ascii=False
+    )
+    literal = literal.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    expand = _QUERY_EXPANDED.replace("%s", literal)
     workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     for worker in workers:
         code = worker.read_text(encoding="utf-8")
-        for before, after, what in _WORKER_PATCHES:
+        # A worker patched by an earlier build (make serve keeps unchanged assets) holds an older
+        # map of synonyms: it is put back as Material wrote it before being patched again.
+        head, tail = _QUERY_EXPANDED.split("%s")
+        start = code.find(head)
+        if start >= 0:  # the map is read as JSON to find where it ends, whatever its words hold
+            _, end = json.JSONDecoder().raw_decode(code, start + len(head))
+            if code.startswith(tail, end):
+                code = code[:start] + _QUERY_PLAIN + code[end + len(tail) :]
+        for before, after, what in (*_WORKER_PATCHES, (_QUERY_PLAIN, expand, "术语的别名")):
             if after in code:
                 continue
             if code.count(before) != 1:

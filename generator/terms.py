@@ -16,6 +16,20 @@ def words(glossary: Glossary) -> list[tuple[str, str, str]]:
     return sorted(found, key=lambda x: (-len(x[0]), x[0]))
 
 
+def synonyms(glossary: Glossary) -> dict[str, list[str]]:
+    """Each name of a term (its term and aliases) mapped to the term's other names: a search for
+    one also looks for the others."""
+    out: dict[str, list[str]] = {}
+    for term in glossary.terms:
+        names = [w for w in dict.fromkeys((term.term, *term.aliases)) if w.strip()]
+        for name in names:
+            others = [w for w in names if w != name]
+            if others:
+                out.setdefault(name, [])
+                out[name] += [w for w in others if w not in out[name]]
+    return out
+
+
 def usage(policies: Iterable[Policy], glossary: Glossary) -> dict[str, list[Policy]]:
     """Map each term id to the policies whose text uses it (or that list or link it)."""
     found: dict[str, list[Policy]] = {}

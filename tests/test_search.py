@@ -20,7 +20,7 @@ QUERIES = yaml.safe_load(
 def test_the_query_file_is_realistic() -> None:
     assert len(QUERIES) >= 30
     kinds = {q["why"] for q in QUERIES}
-    assert {"句中词", "岗位名", "指标名", "法律术语", "中英混合"} <= kinds
+    assert {"句中词", "岗位名", "指标名", "法律术语", "中英混合", "别名"} <= kinds
     assert all(q["rank"] in (1, 3) and q["page"].startswith("/") for q in QUERIES)
 
 

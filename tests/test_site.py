@@ -207,3 +207,28 @@ def test_search_depth_summary_indexes_each_policy_opening_only(tmp_path: Path) -
     policies = [d["location"] for d in docs if d["location"].startswith("workflow/flow/")]
     assert policies == ["workflow/flow/"]
     assert "开店巡检" not in "".join(d["text"].replace("\u200b", "") for d in docs)
+
+
+def test_the_search_worker_is_patched_once_whatever_the_rebuilds(tmp_path: Path) -> None:
+    """make serve keeps unchanged assets between builds: a worker patched by an earlier build
+    gets the new glossary synonyms, and no patch twice."""
+    import shutil
+
+    import material
+
+    from generator.plugin import _WORKER_PATCHES, patch_search_worker
+
+    workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
+    [original] = sorted(workers.glob("search.*.min.js"))
+    site = tmp_path / "assets" / "javascripts" / "workers"
+    site.mkdir(parents=True)
+    shutil.copy(original, site / original.name)
+    tricky = 'x"));if(e=e.replace(\u2028</script>'  # a glossary word that looks like the code
+    patch_search_worker(tmp_path, {"CTR": ["点击率"], tricky: ["y"]})
+    patch_search_worker(tmp_path, {"投产比": ["ROI"]})
+    code = (site / original.name).read_text(encoding="utf-8")
+    for _, after, _ in _WORKER_PATCHES:
+        assert code.count(after) == 1
+    assert code.count("search(e){e=((q,M)=>") == 1
+    assert '["投产比", ["ROI"]]' in code  # the newer map
+    assert '"ctr"' not in code and "点击率" not in code  # the older map is gone

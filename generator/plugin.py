@@ -38,7 +38,7 @@ from .render import (
     render_pages,
 )
 from .sanitize import clean_page, safe_id
-from .search_words import QUESTION_WORDS
+from .search_words import QUESTION_WORDS, SEGMENT_WORDS
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 THEME = Path(__file__).parent / "theme"
@@ -368,6 +368,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         names = [w for t in self.handbook.glossary.terms for w in (t.term, *t.aliases)]
         names += [r.name for r in self.handbook.organisation.roles]
         names += [p.name for p in self.handbook.organisation.parties]
+        names += SEGMENT_WORDS["zh"]
         self.jieba_words = sorted({w for w in names if _HAN_WORD.match(w)})
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -384,6 +385,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return
         for word in self.jieba_words:
             jieba.add_word(word, 10, "n")
+            # As often as it takes to be cut whole: 10 is enough for 数据分析师 against 数据 分析
+            # 师, not for 月报 against 月 and 报, two of the commonest characters.
+            jieba.suggest_freq(word, tune=True)
 
 
 def _safe_toc(toc: Any) -> None:

@@ -36,3 +36,7 @@ QUESTION_WORDS = {
         }
     ),
 }
+
+# Words of the domain jieba's dictionary lacks, which it would split into characters nobody
+# searches for (月报 → 月 报): taught to it beside the glossary's terms and the role names.
+SEGMENT_WORDS = {"zh": ("月报",)}

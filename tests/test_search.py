@@ -55,6 +55,7 @@ def test_every_chinese_word_in_the_index_is_segmented(example_site: Path) -> Non
     texts = " ".join(doc["text"] for doc in index["docs"])
     assert "\u200b数据分析师\u200b" in texts  # a role name stays one word (jieba user dictionary)
     assert re.search("\u200b巡检\u200b", texts)
+    assert "\u200b月报\u200b" in texts  # a word jieba lacks (search_words.SEGMENT_WORDS): whole
 
 
 QUESTIONS = yaml.safe_load(

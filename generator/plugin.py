@@ -207,9 +207,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # `mkdocs serve` shows warnings without failing; a strict `--preview` build would
                 # abort on one of MkDocs' own loggers, so it is said on the tool's logger there.
                 (log if self.serving else logging.getLogger("handbook")).warning(
-                    "预览:%s没有站点网址,订阅(feed)用相对链接,不生成站点地图。%s",
+                    "预览:%s没有站点网址,订阅(feed)用相对链接,不生成站点地图。发布前请%s。",
                     NAMES[edition],
-                    publish.missing(edition).split("。")[0] + "。",
+                    publish.where(edition),
                 )
                 self.warned_preview = True
         elif not self.serving:  # `mkdocs serve` serves at its own address

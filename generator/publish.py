@@ -53,14 +53,20 @@ def site_url(settings: Settings, edition: str, fallback: str | None = None) -> s
     return url if url.endswith("/") else url + "/"
 
 
+def where(edition: str) -> str:
+    """How to give an edition its URL."""
+    key = "site_url" if edition == "staff" else f"editions.{edition}.site_url"
+    return (
+        f"在 policies/handbook.yaml 中写 {key}(例如 https://handbook.example.com/),"
+        f"或构建时设置环境变量 {ENV}"
+    )
+
+
 def missing(edition: str) -> str:
     """What to do when a publishing build of `edition` has no URL."""
-    where = "site_url" if edition == "staff" else f"editions.{edition}.site_url"
     return (
-        f"发布{NAMES[edition]}需要站点网址:请在 policies/handbook.yaml 中写 {where}"
-        f"(例如 https://handbook.example.com/),或构建时设置环境变量 {ENV}。"
-        "站点地图、订阅(feed)的链接和 404 页面都要用到它。只在本机查看可以用 make serve,"
-        "或 handbook build --preview。"
+        f"发布{NAMES[edition]}需要站点网址:请{where(edition)}。站点地图、订阅(feed)的链接和 "
+        "404 页面都要用到它。只在本机查看可以用 make serve,或 handbook build --preview。"
     )
 
 

@@ -89,17 +89,25 @@ def test_a_misfit_is_blamed_on_the_part_that_misfits(
     assert said in found[0][1]
 
 
+def _diagnostics(root: Path, item: str | None = None, report: str | None = None) -> list:
+    """Load the minimal handbook with its checklist item's `due: "10:00"` line (workflow/flow.yaml
+    line 54) and its daily report's `due: "18:00"` line (communication/report.yaml line 22)
+    replaced by the lines given."""
+    policies = make_handbook(root)
+    for name, old, new in (
+        ("workflow/flow.yaml", 'due: "10:00"', item),
+        ("communication/report.yaml", 'due: "18:00"', report),
+    ):
+        if new is not None:
+            path = policies / name
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), "utf-8")
+    return load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+
+
 def test_checklists_and_reports_are_checked_alike_at_the_position_of_the_misfit(
     tmp_path: Path,
 ) -> None:
-    policies = make_handbook(tmp_path)
-    flow = policies / "workflow/flow.yaml"
-    report = policies / "communication/report.yaml"
-    flow_text = flow.read_text(encoding="utf-8")
-    report_text = report.read_text(encoding="utf-8")
-    flow.write_text(flow_text.replace('due: "10:00"', "due: {before: 1h}", 1), "utf-8")
-    report.write_text(report_text.replace('due: "18:00"', "due: {day: 25}", 1), "utf-8")
-    found = load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+    found = _diagnostics(tmp_path, item="due: {before: 1h}", report="due: {day: 25}")
     errors = sorted((d.file.name, d.line, d.column, d.code) for d in found if d.code != "to-be-set")
     assert errors == [("flow.yaml", 54, 23, "due-misfit"), ("report.yaml", 22, 16, "due-misfit")]
     messages = sorted(d.message for d in found if d.code == "due-misfit")
@@ -110,14 +118,8 @@ def test_checklists_and_reports_are_checked_alike_at_the_position_of_the_misfit(
 def test_the_old_free_text_and_the_old_within_are_told_what_to_write_instead(
     tmp_path: Path,
 ) -> None:
-    policies = make_handbook(tmp_path)
-    flow = policies / "workflow/flow.yaml"
-    report = policies / "communication/report.yaml"
-    flow_text = flow.read_text(encoding="utf-8")
-    report_text = report.read_text(encoding="utf-8")
-    flow.write_text(flow_text.replace('due: "10:00"', "within: 2h", 1), "utf-8")
-    report.write_text(report_text.replace('due: "18:00"', "due: 每个工作日 18:00 前", 1), "utf-8")
-    found = {d.code: d for d in load_handbook(policies, SCHEMAS, today=TODAY).diagnostics}
+    diagnostics = _diagnostics(tmp_path, item="within: 2h", report="due: 每个工作日 18:00 前")
+    found = {d.code: d for d in diagnostics}
     assert (found["unknown-key"].line, found["unknown-key"].column) == (54, 9)
     assert "写 due: {after: 2h}" in found["unknown-key"].message
     assert (found["bad-format"].line, found["bad-format"].column) == (22, 10)
@@ -127,14 +129,9 @@ def test_the_old_free_text_and_the_old_within_are_told_what_to_write_instead(
 def test_an_unquoted_clock_time_is_told_to_quote_it_and_a_list_is_told_both_shapes(
     tmp_path: Path,
 ) -> None:
-    policies = make_handbook(tmp_path)
-    flow = policies / "workflow/flow.yaml"
-    text = flow.read_text(encoding="utf-8")
-    flow.write_text(text.replace('due: "10:00"', "due: 10:00", 1), "utf-8")
-    found = load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+    found = _diagnostics(tmp_path / "clock", item="due: 10:00")
     assert [d.code for d in found] == ["wrong-type"] and "加引号" in found[0].message
-    flow.write_text(text.replace('due: "10:00"', "due: [10]", 1), "utf-8")
-    found = load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+    found = _diagnostics(tmp_path / "list", item="due: [10]")
     assert [d.code for d in found] == ["wrong-type"]
     assert "应该是文字或映射" in found[0].message
 

@@ -44,6 +44,7 @@ class Side:
     files: dict[str, str] = field(default_factory=dict)
     unreadable: dict[str, list[Diagnostic]] = field(default_factory=dict)
     folder: str = "policies"  # the policies folder, from the repository root
+    parties: dict[str, dict[str, Any]] = field(default_factory=dict)  # outside parties, by id
 
 
 @dataclass
@@ -96,24 +97,29 @@ def _side(policies: Path) -> Side:
     data: dict[str, dict[str, Any]] = {}
     files: dict[str, str] = {}
     roles: dict[str, dict[str, Any]] = {}
+    parties: dict[str, dict[str, Any]] = {}
     terms: dict[str, dict[str, Any]] = {}
     for doc in result.documents:
         name = Path(doc.path)
         if not isinstance(doc.data, dict) or relative(name) in unreadable:
             continue
         if name.name == "roles.yaml" and name.parent.name == policies.name:
-            roles = {
-                r["id"]: r for r in doc.data.get("roles", []) if isinstance(r, dict) and "id" in r
-            }
+            roles = _by_id(doc.data.get("roles"))
+            parties = _by_id(doc.data.get("parties"))
         elif name.name == "glossary.yaml" and name.parent.name == policies.name:
-            terms = {
-                t["id"]: t for t in doc.data.get("terms", []) if isinstance(t, dict) and "id" in t
-            }
+            terms = _by_id(doc.data.get("terms"))
         elif name.parent.parent.name == policies.name:
             ident = doc.data.get("id") if isinstance(doc.data.get("id"), str) else name.stem
             data[ident] = doc.data
             files[ident] = relative(name)
-    return Side(data, roles, terms, result, files, unreadable, relative(policies))
+    return Side(data, roles, terms, result, files, unreadable, relative(policies), parties)
+
+
+def _by_id(entries: Any) -> dict[str, dict[str, Any]]:
+    """The entries of a list (roles, parties, terms) that are mappings with an id, by id."""
+    if not isinstance(entries, list):
+        return {}
+    return {e["id"]: e for e in entries if isinstance(e, dict) and "id" in e}
 
 
 def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
@@ -520,6 +526,7 @@ def _organisation(before: Side, after: Side, broken: set[str]) -> list[str]:
     out = []
     for noun, a, b, key, file in (
         ("角色", before.roles, after.roles, "name", "roles.yaml"),
+        ("外部相关方", before.parties, after.parties, "name", "roles.yaml"),
         ("术语", before.terms, after.terms, "term", "glossary.yaml"),
     ):
         if {f"{before.folder}/{file}", f"{after.folder}/{file}"} & broken:

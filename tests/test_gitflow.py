@@ -625,3 +625,17 @@ def test_a_new_policy_file_asks_its_sections_team_before_codeowners_is_regenerat
     assert _owners(text, "generator/cli.py") == ["@ops-center/handbook-maintainers"]
     assert _owners(text, ".github/CODEOWNERS") == ["@ops-center/handbook-maintainers"]
     assert _owners(text, "README.md") == ["@ops-center/handbook-maintainers"]  # the fallback
+
+
+def test_diff_lists_changes_to_outside_parties(repo: Path, run_cli) -> None:
+    roles = repo / "policies" / "roles.yaml"
+    edit(roles, "    name: 电商平台\n", "    name: 电商平台(天猫、抖店)\n")
+    with roles.open("a", encoding="utf-8") as out:
+        out.write(
+            "  - id: regulator\n    name: 市场监管局\n    kind: authority\n    summary: 监管。\n"
+        )
+    run = summary_of(repo, run_cli, "main")
+    assert run.code == 0, run.err
+    assert "- 新增外部相关方:市场监管局(`regulator`)" in run.out
+    assert "- 修改外部相关方:电商平台\\(天猫、抖店\\)(`platform`)" in run.out
+    assert "角色:" not in run.out  # the roles themselves did not change

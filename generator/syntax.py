@@ -336,7 +336,7 @@ def _indentation(p: Problem) -> Said:
     """A line at a depth the lines above do not have: a key or a list item out of line."""
     line = p.at(p.line + 1)
     if line is None:
-        return p.line + 1, p.column + 1, "文件在这里意外结束:请检查最后几行的缩进和引号。"
+        return _here(p, "文件在这里意外结束:请检查最后几行的缩进和引号。")
     if p.column > line.start:  # not where the line starts: text after a closed quote or bracket
         return _after_close(p, line)
     shaped = _shape(line.number, line.text, line.indent)
@@ -416,9 +416,8 @@ def _key_out_of_line(levels: list[Level], key: str, i: int) -> str:
 def _after_close(p: Problem, line: Line) -> Said:
     quote = _unclosed_quote(p.lines[: p.line + 1])
     if quote and quote[0] < line.number:
-        return (
-            p.line + 1,
-            p.column + 1,
+        return _here(
+            p,
             f"第 {quote[0]} 行的{quote[1]}可能没有闭合:YAML 把从那里到这里的内容读成了一段文字,"
             "读到这里才结束。请补上闭合的符号。",
         )
@@ -431,7 +430,7 @@ def _mapping_values(p: Problem) -> Said:
     """A colon and a space where YAML cannot start a field: in running text, or an over-indented key."""
     line = p.at(p.line + 1)
     if line is None:
-        return p.line + 1, p.column + 1, _COLON_IN_TEXT
+        return _here(p, _COLON_IN_TEXT)
     shaped = _shape(line.number, line.text, line.indent)
     leading = shaped.kind in ("key", "item") and shaped.key and p.column == shaped.colon
     if leading and _PLAIN_KEY.fullmatch(shaped.key):
@@ -440,14 +439,13 @@ def _mapping_values(p: Problem) -> Said:
     if shaped.kind in ("key", "item") and shaped.key and not leading:
         value = shaped.value.strip()
         example = f"{_name(shaped)}: {_quoted(value)}" if len(value) <= 30 else ""
-        return (
-            p.line + 1,
-            p.column + 1,
+        return _here(
+            p,
             f"{_name(shaped)} 的值里有“冒号+空格”,YAML 把它当成了又一个字段。请给整个值加上引号"
             + (f",例如 {example}" if example else "")
             + ";中文句子里的冒号也可以改用全角“：”。",
         )
-    return p.line + 1, p.column + 1, _COLON_IN_TEXT
+    return _here(p, _COLON_IN_TEXT)
 
 
 _COLON_IN_TEXT = (
@@ -465,7 +463,7 @@ def _missing_colon(p: Problem) -> Said:
     number = (p.context_line if p.context_line is not None else p.line) + 1
     line = p.at(number)
     if line is None:
-        return p.line + 1, p.column + 1, "这一行缺少“字段: 值”中的冒号。"
+        return _here(p, "这一行缺少“字段: 值”中的冒号。")
     text = line.text
     wide = text.find(FULL_COLON)
     if wide >= 0:
@@ -512,7 +510,7 @@ def _missing_colon(p: Problem) -> Said:
 def _tab(p: Problem) -> Said:
     line = p.at(p.line + 1)
     if line is None or "\t" not in line.text:
-        return p.line + 1, p.column + 1, _TAB + "。"
+        return _here(p, _TAB + "。")
     column = line.text.index("\t")
     lead = line.text[: len(line.text) - len(line.text.lstrip(" \t"))]
     expected = ""
@@ -630,18 +628,16 @@ def _end_of_stream(p: Problem) -> Said:
 
 
 def _quote_separator(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
+    return _here(
+        p,
         "引号里的文字有一行以 --- 或 ... 开头,YAML 把它当成了文档分隔。"
         "请改用 | 写多行文字,或把这一行缩进。",
     )
 
 
 def _escape(p: Problem) -> Said:
-    return (
-        p.line + 1,
-        p.column + 1,
+    return _here(
+        p,
         "双引号里的反斜杠“\\”开始一个转义(例如 \\n 表示换行),这里的转义写法不对。"
         "如果要写反斜杠本身,请改用单引号,或写成两个反斜杠“\\\\”。",
     )
@@ -658,9 +654,8 @@ def _flow(opener: str, closer: str, name: str) -> Callable[[Problem], Said]:
                 f"这里的{name} {opener} 没有闭合:YAML 读到第 {p.line + 1} 行还没有找到 {closer}。"
                 f"请在最后一项后面补上 {closer}(各项之间用逗号隔开)。",
             )
-        return (
-            p.line + 1,
-            p.column + 1,
+        return _here(
+            p,
             f"{name} {opener} {closer} 里的内容没有写对:两项之间缺少逗号,或者某一项里有冒号、"
             "括号等符号(请给这一项加上引号)。",
         )
@@ -681,9 +676,8 @@ def _dash_after_key(p: Problem) -> Said:
     shaped = _shape(line.number, line.text, line.indent) if line is not None else None
     if shaped is not None and shaped.key and p.column > shaped.column:
         key = _name(shaped)
-        return (
-            p.line + 1,
-            p.column + 1,
+        return _here(
+            p,
             f"列表项“- ”不能和 {key}: 写在同一行:请把它移到下一行,比 {key} 多缩进 2 个空格,"
             f"或写成 {key}: [ … ]。",
         )
@@ -692,14 +686,12 @@ def _dash_after_key(p: Problem) -> Said:
 
 def _block_header(p: Problem) -> Said:
     if "block scalar" not in p.context and "chomping" not in p.problem:
-        return (
-            p.line + 1,
-            p.column + 1,
+        return _here(
+            p,
             "这一行在应该结束的地方后面还有文字:请删去多余的文字,或把整个值加上引号。",
         )
-    return (
-        p.line + 1,
-        p.column + 1,
+    return _here(
+        p,
         "“|”或“>”表示下面几行是多行文字,它后面同一行只能写 - + 或缩进数字(1 到 9):"
         "请把文字移到下一行,并比字段多缩进。",
     )

@@ -6,7 +6,6 @@ import datetime as dt
 import gc
 import hashlib
 import html
-import json
 import logging
 import os
 import posixpath
@@ -23,21 +22,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.meta import get_data
 
-from . import paths, publish, terms
+from . import paths, publish, search_site, terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .pagetree import PageExtension, PageOptions
 from .pipeline import load_handbook, today_from_env
 from .render import (
-    SEARCH_FULL_LIMIT,
     Page,
-    effective_search_depth,
     last_change,
     nav,
     plain_title,
     render_pages,
 )
 from .sanitize import clean_page, safe_id
+from .search_index import SearchIndex
 from .search_words import QUESTION_WORDS, SEGMENT_WORDS
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -52,9 +50,6 @@ class HandbookConfig(Config):
     schemas = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
     edition = c.Choice(("staff", "client", "public"), default="staff")
-    # full: every word of every policy is searchable; summary: titles, summaries and facts only;
-    # auto: full up to render.SEARCH_FULL_LIMIT policies in force, summary beyond.
-    search_depth = c.Choice(("auto", "full", "summary"), default="auto")
 
 
 class _GeneratedFile(File):
@@ -85,6 +80,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.glossary_words: list[tuple[str, str, str]] = []
         self.extension = PageExtension()  # the site's Markdown: fields, checkboxes, glossary
         self.jieba_words: list[str] = []  # words search must keep whole
+        self.search: SearchIndex | None = None  # the search index of the build under way
         self.theme_env: tuple[tuple, Any] | None = None
         self.timings: dict[
             str, float
@@ -153,19 +149,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 result.schemas,
                 url,
                 printing,
-                self.config.search_depth,
             )
             self.timings = {**result.timings, "render": time.perf_counter() - started}
             if not self.serving:
                 gc.freeze()  # and so do the pages
-            depth = self.config.search_depth
-            if depth == "auto" and effective_search_depth(self.handbook, depth) == "summary":
-                log.info(
-                    "生效政策超过 %d 条:搜索只收录每条政策的标题、摘要和基本信息"
-                    "(读者的浏览器打开页面时要建立搜索索引)。要全文搜索,在 mkdocs.yml 的 "
-                    "handbook 插件下设 search_depth: full。",
-                    SEARCH_FULL_LIMIT,
-                )
             if edition != "staff":
                 # Clients and the public see neither the repository nor "edit this page".
                 config.repo_url = config.repo_name = config.edit_uri = None
@@ -299,14 +286,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.site_url is None:  # a preview: a sitemap without addresses is no sitemap
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (site / name).unlink(missing_ok=True)
-        patch_search_worker(site, terms.synonyms(self.handbook.glossary) if self.handbook else {})
-        compact_search_index(site)
-        for where, text in unsegmented(site)[:5]:
-            log.error(
-                "搜索索引中 %s 的中文没有分词,搜索将找不到句中的词:“%s…”(jieba 是否已安装?)",
-                where,
-                text,
-            )
+        if self.search is not None:
+            synonyms = terms.synonyms(self.handbook.glossary) if self.handbook else {}
+            started = time.perf_counter()
+            search_site.finish(site, self.search, QUESTION_WORDS["zh"], synonyms)
+            self._took("search", started)
+            self.search = None
+
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+        """Index the page for the handbook's search, and tell Material's search to skip it."""
+        if config.plugins.get("material/search") is None:
+            return context
+        started = time.perf_counter()
+        if self.search is None:
+            self.search = search_site.start(Path(config.site_dir))
+        search_site.add(self.search, page)
+        self._took("search", started)
+        return context
+
+    def _took(self, stage: str, started: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         if not self.serving:
@@ -421,111 +420,3 @@ def _page_audience(file: File) -> list[str]:
         return ["staff"]
     audience = meta.get("audience", ["staff"])
     return [str(a) for a in audience] if isinstance(audience, list) else ["staff"]
-
-
-# Material's search worker splits a Chinese query into words it finds in the index, but its loop
-# never looks at the last character and stops at the first gap, so "数据泄露" is searched as
-# "数据" alone. It is replaced by a greedy longest-match that keeps every character.
-_SEGMENT_BUGGY = (
-    "function fe(t,e){let r=new Set,n=new Uint16Array(t.length);for(let s=0;s<t.length;s++)"
-    "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);let i=[0];for(let s=i.length;s>0;)"
-    "{let o=i[--s];for(let u=1;u<n[o];u++)n[o+u]>n[o]-u&&(r.add(t.slice(o,o+u)),i[s++]=o+u);"
-    'let a=o+n[o];n[a]&&a<t.length-1&&(i[s++]=a),r.add(t.slice(o,a))}return r.has("")?new Set([t]):r}'
-)
-# Words of asking (search_words.py) are left out of the query, and single characters too when
-# a longer word is left; a query made of nothing else is searched as typed.
-_SEGMENT_FIXED = (
-    "function fe(t,e){let r=new Set,S=new Set("
-    + json.dumps(sorted(QUESTION_WORDS["zh"]))  # ASCII JSON: a JavaScript literal as it stands
-    + "),k=p=>{for(let o=t.length;o>p;o--)if(t.slice(p,o)in e)return o-p;return 0},p=0;"
-    "for(;p<t.length;){let n=k(p);if(n){let w=t.slice(p,p+n);S.has(w)||r.add(w);p+=n;continue}"
-    "let q=p+1;for(;q<t.length&&!k(q);q++);let w=t.slice(p,q);S.has(w)||r.add(w);p=q}"
-    "let m=[...r].filter(w=>w.length>1);return m.length?new Set(m):r.size?r:new Set([t])}"
-)
-
-
-# Material scores a result by lunr's score times (1 + the share of query terms it holds, squared):
-# a page holding one rare term of three can still outrank the page holding all three. A result
-# holding every term of a query of several is ranked above any holding only some.
-_RANK_PLAIN = "s.push(B(_({},c),{score:a*(1+K(g,2)),terms:f}))"
-_RANK_ALL_FIRST = (
-    "let A=Object.values(f);s.push(B(_({},c),"
-    "{score:a*(1+K(g,2))*(A.length>1&&A.every(l=>l)?1e3:1),terms:f}))"
-)
-# What is replaced, with what, and what the change is (for the warning when Material changed).
-_WORKER_PATCHES = (
-    (_SEGMENT_BUGGY, _SEGMENT_FIXED, "中文分词"),
-    (_RANK_PLAIN, _RANK_ALL_FIRST, "包含全部查询词的结果排在前面"),
-)
-
-
-# A query naming a glossary term by another of its names also searches the term's other names
-# ("CTR 多少算低" also looks for 点击率): the map of this edition's terms goes into the worker.
-_QUERY_PLAIN = "search(e){if(e=e.replace("
-_QUERY_EXPANDED = (
-    "search(e){e=((q,M)=>{let a=[],l=q.toLowerCase();for(let[k,v]of M)"
-    "l.includes(k)&&v.forEach(w=>l.includes(w.toLowerCase())||a.push(w));"
-    'return a.length?q+" "+a.join(" "):q})(e,new Map(%s));if(e=e.replace('
-)
-
-
-def patch_search_worker(site: Path, synonyms: dict[str, list[str]] | None = None) -> None:
-    """Fix the Chinese query segmentation and the ranking of Material's search worker, and
-    teach it the edition's glossary synonyms."""
-    # Readable JSON (the edition tests read every file of a site for words it must not hold);
-    # U+2028/2029 escaped all the same, for JavaScript engines older than ES2019.
-    literal = json.dumps(
-        sorted((k.lower(), v) for k, v in (synonyms or {}).items()), ensure_ascii=False
-    )
-    literal = literal.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    expand = _QUERY_EXPANDED.replace("%s", literal)
-    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    for worker in workers:
-        code = worker.read_text(encoding="utf-8")
-        # A worker patched by an earlier build (make serve keeps unchanged assets) holds an older
-        # map of synonyms: it is put back as Material wrote it before being patched again.
-        head, tail = _QUERY_EXPANDED.split("%s")
-        start = code.find(head)
-        if start >= 0:  # the map is read as JSON to find where it ends, whatever its words hold
-            _, end = json.JSONDecoder().raw_decode(code, start + len(head))
-            if code.startswith(tail, end):
-                code = code[:start] + _QUERY_PLAIN + code[end + len(tail) :]
-        for before, after, what in (*_WORKER_PATCHES, (_QUERY_PLAIN, expand, "术语的别名")):
-            if after in code:
-                continue
-            if code.count(before) != 1:
-                log.warning(
-                    "Material 的搜索脚本 %s 与预期不同,无法修正(%s):请更新 generator/plugin.py。",
-                    worker.name,
-                    what,
-                )
-                continue
-            code = code.replace(before, after)
-        worker.write_text(code, encoding="utf-8")
-
-
-def compact_search_index(site: Path) -> None:
-    """Rewrite the search index with Chinese as UTF-8 rather than \\u escapes: half the bytes."""
-    index = site / "search" / "search_index.json"
-    if not index.is_file():
-        return
-    data = json.loads(index.read_text(encoding="utf-8"))
-    index.write_text(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str), encoding="utf-8"
-    )
-
-
-_LONG_HAN = re.compile(r"[\u4e00-\u9fff]{13,}")  # jieba's words are far shorter than 13 characters
-
-
-def unsegmented(site: Path) -> list[tuple[str, str]]:
-    """Find Chinese text in the built search index that was not split into words."""
-    index = site / "search" / "search_index.json"
-    if not index.is_file():
-        return []
-    found = []
-    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
-        for field in ("title", "text"):
-            for match in _LONG_HAN.finditer(doc.get(field, "")):
-                found.append((doc.get("location", ""), match.group()[:20]))
-    return found

@@ -30,17 +30,17 @@ from .tasks import Task
 GLOSSARY = "glossary.md"
 NAV_LIMIT = 60  # a section (or the roles) with more entries than this is not expanded in the nav
 # What search indexes of a page (front matter). Pages that gather what policies say (role duties,
-# the duty lists, checklists, the tables of a section) would repeat each policy's text several
-# times over: in the results and in the index every reader downloads. SEARCH_SUMMARY keeps a page's
-# opening (title, summary, facts table) and drops its later sections (plugin.py marks them).
+# the duty lists, checklists) would repeat each policy's text several times over in the results:
+# they are left out, or searched by their opening only (`sections: false`; pagetree.py marks the
+# later sections).
 SEARCH_NONE = "search:\n  exclude: true\n"
-SEARCH_SUMMARY = "search:\n  sections: false\n"
 # Views that gather what policies say (a role's duties, a checklist): searchable, but a question
 # is answered by the policy itself, so they rank below it when both match.
 SEARCH_VIEW = "search:\n  sections: false\n  boost: 0.5\n"
-# The reader's browser builds the search index on every visit, at about 4 µs per indexed word: past
-# this many policies in force, "auto" indexes only each policy's opening (see README, Performance).
-SEARCH_FULL_LIMIT = 300
+# Pages that hold the words of the work without answering for it (the home page and a section's
+# page list policies with their summaries and parts; the field reference says how to write
+# them): searchable in full, below the policies.
+SEARCH_SECONDARY = "search:\n  boost: 0.5\n"
 
 
 class Md(Markup):
@@ -338,7 +338,6 @@ class Renderer:
         schemas: SchemaSet | None = None,
         site_url: str | None = None,
         print_page: bool | None = None,
-        search_depth: str = "auto",
         fields: str = "token",
     ) -> None:
         self.handbook = handbook
@@ -347,9 +346,6 @@ class Renderer:
         self.schemas = schemas
         self.site_url = site_url
         self.print_page = print_page  # None: only for handbooks small enough to print by default
-        # Front matter for pages searched in full unless the handbook is searched by summary.
-        depth = effective_search_depth(handbook, search_depth)
-        self.summary_only = SEARCH_SUMMARY if depth == "summary" else ""
 
         self.links = Linker(handbook)
         self.env = environment()
@@ -410,7 +406,7 @@ class Renderer:
         shift: int = 0,
         **context: Any,
     ) -> Page:
-        """Render one page; `meta` adds front matter lines (e.g. SEARCH_NONE or SEARCH_SUMMARY).
+        """Render one page; `meta` adds front matter lines (e.g. SEARCH_NONE).
 
         `shift` moves the headings of Markdown fields down (a page printed inside another).
         """
@@ -510,21 +506,12 @@ def last_change(handbook: Handbook) -> dt.date:
     return max((p.changelog[0].date for p in handbook.policies), default=dt.date(2000, 1, 1))
 
 
-def effective_search_depth(handbook: Handbook, requested: str) -> str:
-    """Resolve "auto" to "full" or "summary" by the number of policies in force."""
-    if requested != "auto":
-        return requested
-    live = sum(1 for p in handbook.policies if p.status != "retired")
-    return "full" if live <= SEARCH_FULL_LIMIT else "summary"
-
-
 def render_pages(
     handbook: Handbook,
     edition: str = "staff",
     schemas: SchemaSet | None = None,
     site_url: str | None = None,
     print_page: bool | None = None,
-    search_depth: str = "auto",
     fields: str = "token",
 ) -> list[Page]:
     """Render one edition of the handbook into pages, sorted by path.
@@ -532,12 +519,11 @@ def render_pages(
     The same input gives the same bytes, whatever the day (review status is worked out in the
     reader's browser). For the client and public editions the model is cut down first, so
     nothing outside the edition can reach a page, the navigation, a CSV or the search index.
-    `search_depth` is "full" (whole policies searchable), "summary" (titles, summaries and facts
-    only) or "auto" (full up to SEARCH_FULL_LIMIT policies in force). `fields` is "token" for
+    `fields` is "token" for
     the MkDocs plugin (pagetree.py puts each field in place) or "html" for a plain Markdown tree.
     """
     return Renderer(
-        view(handbook, edition), edition, schemas, site_url, print_page, search_depth, fields
+        view(handbook, edition), edition, schemas, site_url, print_page, fields
     ).render()
 
 

@@ -3,7 +3,7 @@ looked up ("差评怎么处理" is searched as 差评 处理): question words (�
 (吗, 了, 的) and the small verbs of asking (能不能, 需要). Single characters left between words
 ("早上开店" → 早 上 开店) are dropped too when the query holds a longer word. Without this, the one page that happens
 to contain "怎么办" outranks every page about 差评. One list per language of the site; the
-search worker (plugin.patch_search_worker) receives the site language's list.
+search worker (search_worker.js) receives the site language's list in its settings.
 """
 
 from __future__ import annotations

@@ -247,6 +247,29 @@ def test_no_script_from_the_yaml_runs(browser, hostile_url: str) -> None:
     context.close()
 
 
+def test_search_results_show_hostile_text_as_text(browser, hostile_url: str) -> None:
+    """The search worker builds result HTML itself (Material inserts it as HTML): every title and
+    sentence from the YAML must arrive escaped, the words of the query marked."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_url + "/")
+    for query in ("巡检流程", "onerror", "script", "负面舆情预案"):
+        search(page, query)
+        results = page.locator(".md-search-result")
+        assert results.locator("script, img, iframe, style, [onerror], [onclick]").count() == 0
+        marked = results.locator("mark").all_inner_texts()
+        assert marked and all(m.lower() in query.lower() for m in marked), marked
+    search(page, "巡检流程")
+    first = page.locator(".md-search-result__item").first
+    assert "<script>window.__pwned=1</script>" in first.inner_text()  # shown, not run
+    page.locator(".md-search-result__item a").first.hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+    context.close()
+
+
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 A11Y_PAGES = [
     "/",

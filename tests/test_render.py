@@ -288,30 +288,14 @@ def _front(page) -> str:
     return page.content.split("---\n", 2)[1]
 
 
-def test_search_depth_summary_keeps_only_each_policy_opening(handbook) -> None:
-    full = {p.path: p for p in render_pages(handbook, search_depth="full")}
-    summary = {p.path: p for p in render_pages(handbook, search_depth="summary")}
-    policy, section = "workflow/flow.md", "workflow/index.md"
-    assert "sections: false" not in _front(full[policy])
-    assert "sections: false" not in _front(full[section])
-    assert "sections: false" in _front(summary[policy])
-    assert "sections: false" in _front(summary[section])
-    # Aggregating pages are searched by their opening (or not at all) in both modes.
-    for pages in (full, summary):
-        assert "sections: false" in _front(pages["roles/operator.md"])
-        assert "exclude: true" in _front(pages["duties/daily.md"])
-
-
-def test_search_depth_auto_turns_to_summary_past_the_limit(handbook, monkeypatch) -> None:
-    from generator import render
-
-    live = sum(1 for p in handbook.policies if p.status != "retired")
-    assert render.effective_search_depth(handbook, "auto") == "full"
-    monkeypatch.setattr(render, "SEARCH_FULL_LIMIT", live - 1)
-    assert render.effective_search_depth(handbook, "auto") == "summary"
-    assert render.effective_search_depth(handbook, "full") == "full"
+def test_pages_say_what_search_takes_of_them(handbook) -> None:
     pages = {p.path: p for p in render_pages(handbook)}
-    assert "sections: false" in _front(pages["workflow/flow.md"])
+    assert "search:" not in _front(pages["workflow/flow.md"])  # a policy: in full, as it is
+    assert "boost: 0.5" in _front(pages["workflow/index.md"])  # a list of policies: below them
+    assert "sections: false" not in _front(pages["workflow/index.md"])
+    # Pages gathering what policies say: their opening (or nothing), below the policies.
+    assert "sections: false" in _front(pages["roles/operator.md"])
+    assert "exclude: true" in _front(pages["duties/daily.md"])
 
 
 def test_page_kinds_are_listed_once_and_never_write_the_same_path(handbook) -> None:

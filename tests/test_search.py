@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,15 +45,28 @@ def test_query_finds_its_page(searcher, site_url: str, case: dict) -> None:
     assert foreign(searcher.requests, site_url) == []
 
 
-def test_every_chinese_word_in_the_index_is_segmented(example_site: Path) -> None:
-    from generator.plugin import unsegmented
+def test_a_result_shows_the_sentence_that_matched(searcher) -> None:
+    search(searcher, "客户在群里提问多久要回复")
+    first = searcher.locator(".md-search-result__item").first
+    marked = first.locator("mark").all_inner_texts()
+    assert {"客户", "回复"} <= set(marked), marked  # the query's words, not 多久 or 要
+    teasers = first.locator("article p, article").all_inner_texts()
+    assert any("回复" in t and len(t) <= 125 for t in teasers)  # a sentence, not the page
+    assert searcher.locator(".md-search-result__item").count() <= 20
 
-    assert unsegmented(example_site) == []
-    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    texts = " ".join(doc["text"] for doc in index["docs"])
-    assert "\u200b数据分析师\u200b" in texts  # a role name stays one word (jieba user dictionary)
-    assert re.search("\u200b巡检\u200b", texts)
-    assert "\u200b月报\u200b" in texts  # a word jieba lacks (search_words.SEGMENT_WORDS): whole
+
+def test_search_fetches_only_what_the_query_needs(browser, site_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("requestfinished", lambda r: fetched.append(r.url))
+    page.goto(site_url + "/")
+    search(page, "巡检")
+    index = [u for u in fetched if "/search/" in u]
+    shards = [u for u in index if "/search/t/" in u]
+    assert shards and len(shards) <= 2, index  # the shard of 巡; of 检 when it is another
+    assert len([u for u in index if "/search/p/" in u]) <= 20
+    context.close()
 
 
 QUESTIONS = yaml.safe_load(
@@ -65,9 +76,10 @@ QUESTIONS = yaml.safe_load(
 # 90%): lower it never, raise it with every improvement. Before any tuning (2026-11-27) the
 # search put the answer first for 14 of 36 and within three for 25; then question words were
 # stripped, results holding every word ranked first and derived views (roles, checklists)
-# ranked below the policies they gather from.
-FIRST_AT_LEAST = 22  # of 36: 61%
-TOP3_AT_LEAST = 32  # of 36: 89%
+# ranked below the policies they gather from (22 and 32); then the handbook's own index
+# (search_index.py): words weighed by where they stand, all words judged per page (27 and 33).
+FIRST_AT_LEAST = 27  # of 36: 75%
+TOP3_AT_LEAST = 33  # of 36: 92%
 
 
 def test_the_question_file_is_realistic() -> None:

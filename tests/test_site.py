@@ -66,38 +66,35 @@ def test_no_page_loads_anything_from_another_host(example_site: Path) -> None:
 
 
 def test_search_index_segments_chinese(example_site: Path) -> None:
-    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    # Material's zh settings: jieba puts U+200B between words and the separator splits on it.
-    assert "\\u200b" in index["config"]["separator"]
-    texts = [doc["text"] for doc in index["docs"]]
-    han_runs = [run for text in texts for run in re.findall(r"[\u4e00-\u9fff\u200b]{12,}", text)]
-    assert han_runs, "no Chinese text indexed"
-    unsegmented = [run for run in han_runs if "\u200b" not in run]
-    assert not unsegmented, unsegmented[:5]
-    assert any("断货" in text.split("\u200b") for text in texts)
+    from generator.search_index import read
+
+    docs, entries = read(example_site / "search")
+    assert docs and entries
+    han = [t for t in entries if re.fullmatch(r"[\u4e00-\u9fff]+", t)]
+    assert len(han) > 1000
+    assert max(map(len, han)) <= 12, max(han, key=len)  # words, not sentences
+    assert {"断货", "巡检", "数据分析师", "月报"} <= set(entries)  # a role name and a taught word
 
 
 def test_search_index_holds_each_text_once(example_site: Path) -> None:
     """Pages that gather what policies say are searched by their opening only, or not at all."""
-    raw = (example_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    # Compact: Chinese as UTF-8, not \u escapes (half the bytes).
-    assert "\\u5" not in raw and "\\u200b\\u" not in raw
-    docs = json.loads(raw)["docs"]
-    where = [d["location"] for d in docs]
-    titles = [d["title"].replace("\u200b", "") for d in docs]
+    from generator.search_index import read
+
+    stub = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == []  # Material's page script downloads this file whole: no text in it
+    docs, _ = read(example_site / "search")
+    where = [d["u"] for d in docs]
+    assert len(where) == len(set(where)) == stub["config"]["handbook"]["pages"]
     assert not [w for w in where if w.startswith(("duties/", "reviews/", "roles/matrix/"))]
     assert "checklists/" not in where  # the list of checklists
-    roles = [w for w in where if w.startswith("roles/") and w.split("#")[0] != "roles/"]
-    assert roles and all("#" not in w for w in roles)  # a role page's opening only
+    roles = [d for d in docs if d["u"].startswith("roles/") and d["u"] != "roles/"]
+    assert roles and all(len(d["s"]) == 1 for d in roles)  # a role page's opening only
+    titles = {title for d in docs for _, title, _ in d["s"]}
     assert {"相关政策", "引用本政策的政策", "术语"}.isdisjoint(titles)
-    texts = "".join(d["text"] for d in docs).replace("\u200b", "")
+    texts = "".join(text for d in docs for _, _, text in d["s"])
     assert "源文件" not in texts and "复审已逾期" not in texts and "用到本术语的政策" not in texts
     assert "勾选只保存在这台设备" not in texts
-    # Still searched: each policy's own sections, checklists on their policy, quick references.
-    assert "检查清单" in titles and any(t.startswith("速查") for t in titles)
-    checklist_pages = [d for d in docs if d["location"].startswith("checklists/")]
-    assert checklist_pages and all("- [ ]" not in d["text"] for d in checklist_pages)
-    assert all("<li>" not in d["text"] for d in checklist_pages)  # items live on the policy page
+    assert "¶" not in texts and "\u200b" not in texts  # no permalink marks, no segmentation
 
 
 def test_builds_are_byte_identical_whatever_the_day(example_site: Path, tmp_path: Path) -> None:
@@ -193,42 +190,12 @@ def test_build_command_replaces_the_site_only_on_success(tmp_path: Path, run_cli
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []  # no staging left
 
 
-def test_search_depth_summary_indexes_each_policy_opening_only(tmp_path: Path) -> None:
-    root = project(tmp_path)
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "  - handbook:"
-    assert marker in config
-    (root / "mkdocs.yml").write_text(
-        config.replace(marker, f"{marker}\n      search_depth: summary", 1), encoding="utf-8"
-    )
-    run = build(root, root / "site")
-    assert run.returncode == 0, run.stderr
-    docs = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))["docs"]
-    policies = [d["location"] for d in docs if d["location"].startswith("workflow/flow/")]
-    assert policies == ["workflow/flow/"]
-    assert "开店巡检" not in "".join(d["text"].replace("\u200b", "") for d in docs)
+def test_the_search_worker_takes_the_place_of_materials(example_site: Path) -> None:
+    from generator.search_site import MATERIAL_WORKERS, WORKER
 
-
-def test_the_search_worker_is_patched_once_whatever_the_rebuilds(tmp_path: Path) -> None:
-    """make serve keeps unchanged assets between builds: a worker patched by an earlier build
-    gets the new glossary synonyms, and no patch twice."""
-    import shutil
-
-    import material
-
-    from generator.plugin import _WORKER_PATCHES, patch_search_worker
-
-    workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
-    [original] = sorted(workers.glob("search.*.min.js"))
-    site = tmp_path / "assets" / "javascripts" / "workers"
-    site.mkdir(parents=True)
-    shutil.copy(original, site / original.name)
-    tricky = 'x"));if(e=e.replace(\u2028</script>'  # a glossary word that looks like the code
-    patch_search_worker(tmp_path, {"CTR": ["点击率"], tricky: ["y"]})
-    patch_search_worker(tmp_path, {"投产比": ["ROI"]})
-    code = (site / original.name).read_text(encoding="utf-8")
-    for _, after, _ in _WORKER_PATCHES:
-        assert code.count(after) == 1
-    assert code.count("search(e){e=((q,M)=>") == 1
-    assert '["投产比", ["ROI"]]' in code  # the newer map
-    assert '"ctr"' not in code and "点击率" not in code  # the older map is gone
+    [worker] = example_site.glob(MATERIAL_WORKERS)  # the address Material's pages load
+    assert worker.read_text(encoding="utf-8") == WORKER.read_text(encoding="utf-8")
+    settings = json.loads((example_site / "search" / "search_index.json").read_text("utf-8"))
+    handbook = settings["config"]["handbook"]
+    assert "怎么" in handbook["words"] and ["ctr", ["点击率"]] in handbook["synonyms"]
+    assert handbook["shards"] == len(list((example_site / "search" / "t").iterdir()))

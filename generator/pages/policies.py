@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .. import parts, terms, views
 from ..flowchart import flowchart_svg
 from ..model import Policy
-from ..render import GLOSSARY, Page
+from ..render import GLOSSARY, SEARCH_SECONDARY, Page
 
 if TYPE_CHECKING:
     from ..render import Renderer
@@ -27,6 +27,7 @@ def home(r: Renderer) -> Iterator[Page]:
         "index.md",
         SETTINGS_FILE,
         hb.settings.title,
+        meta=SEARCH_SECONDARY,
         recent=views.recent_changes(hb, limit=10),
         upcoming=views.upcoming_reviews(hb, limit=UPCOMING_REVIEWS),
     )
@@ -41,7 +42,7 @@ def sections(r: Renderer) -> Iterator[Page]:
             f"{section.id}/index.md",
             SETTINGS_FILE,
             section.title,
-            meta=r.summary_only,  # quick-reference tables stay searchable in full mode
+            meta=SEARCH_SECONDARY,  # the quick-reference tables are searchable too
             section=section,
             members=members,
             overview_parts=overview_parts(section.kind, members),
@@ -70,7 +71,6 @@ def policy_page(r: Renderer, policy: Policy, path: str | None = None, shift: int
         path,
         policy.source,
         policy.title,
-        meta=r.summary_only,
         shift=shift,
         policy=policy,
         held_parts=list(parts.held(policy)),

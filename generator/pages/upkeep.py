@@ -9,7 +9,7 @@ from .. import views
 from ..model import Policy
 from ..parts import KIND_PARTS
 from ..reference import KIND_FILES, all_fields, diagnostic_codes
-from ..render import SEARCH_NONE, Md, Page, do_text
+from ..render import SEARCH_NONE, SEARCH_SECONDARY, Md, Page, do_text
 from ..validate import field_label
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def reference(r: Renderer) -> Iterator[Page]:
         "reference.md",
         None,
         "字段参考",
+        meta=SEARCH_SECONDARY,
         kinds=[(k, rows) for k, rows in all_fields(r.schemas) if k in titles],
         kind_titles=titles,
         kind_notes=notes,

@@ -28,8 +28,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import KINDS, generate  # noqa: E402
 
-from generator.render import SEARCH_FULL_LIMIT  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ENV = {
@@ -55,6 +53,13 @@ class Run:
 
 
 @dataclass
+class Search:
+    first_ms: float  # typing the first query on a freshly opened page -> first result shown
+    first_bytes: int  # what the search fetched for it: settings, worker, shards, page texts
+    later_ms: list[float]  # the next queries on the same page
+
+
+@dataclass
 class Row:
     size: int
     bare: Run
@@ -63,14 +68,10 @@ class Row:
     build: Run
     stages: dict[str, float] = field(default_factory=dict)
     site_bytes: int = 0
-    index_bytes: int = 0
+    index_bytes: int = 0  # the whole search index on disk (what no reader downloads)
+    index_files: int = 0
     html_pages: int = 0
-    first_search_ms: float | None = None
-    depth: str = "full"  # what search indexes by default at this size
-    full_index_bytes: int = 0  # with search_depth: full, where the default is summary
-    full_first_search_ms: float | None = None
-    # with navigation.instant: a search on the second page visited, the index already built
-    instant_search_ms: float | None = None
+    search: Search | None = None
 
 
 def timed(command: list[str], cwd: Path, timeout: int = 7200) -> Run:
@@ -108,15 +109,13 @@ def check_jsonschema(project: Path) -> float:
     return total
 
 
-# Material's search box says it is initialising until the worker has built the index.
-SEARCH_READY = """() => {
-  const meta = document.querySelector(".md-search-result__meta");
-  return meta !== null && !/初始化|Initializing/.test(meta.textContent);
-}"""
+# The first query, then later ones of different words (their shards are fetched too): words the
+# synthetic handbooks hold, as keywords and as questions.
+QUERIES = ("巡检", "断货怎么处理", "客服 响应", "数据泄露", "月报什么时候交", "差评")
 
 
-def first_search(site: Path) -> float:
-    """Milliseconds from typing a query in the search box to the first results (chromium)."""
+def measure_search(site: Path) -> Search:
+    """Type the queries into the search box of a freshly opened home page (chromium)."""
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO / "tests"))
@@ -125,66 +124,45 @@ def first_search(site: Path) -> float:
     with serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         page = browser.new_page()
+        fetched: list = []
+        page.on("requestfinished", lambda request: fetched.append(request))
         page.goto(url + "/")
-        elapsed = _search(page)
+        page.wait_for_load_state("networkidle")
+        first = _search(page, QUERIES[0])
+        page.wait_for_load_state("networkidle")
+        wanted = [r for r in fetched if "/search/" in r.url or "/workers/" in r.url]
+        first_bytes = sum(r.sizes()["responseBodySize"] for r in wanted)
+        later = [_search(page, query) for query in QUERIES[1:]]
         browser.close()
-    return elapsed
+    return Search(first, first_bytes, later)
 
 
-def _search(page) -> float:
+# Timed inside the page, from the key that sends the query to the first result in the list, so
+# that the automation's own round trips (tens of milliseconds) are not counted.
+TIMER = """() => {
+  window.__shown = null;
+  const box = document.querySelector("input.md-search__input");
+  box.addEventListener("keyup", () => { window.__typed = performance.now(); }, { once: true });
+  new MutationObserver((_, observer) => {
+    if (document.querySelector(".md-search-result__item")) {
+      window.__shown = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document.querySelector(".md-search-result__list"), { childList: true });
+}"""
+
+
+def _search(page, query: str) -> float:
     box = page.locator("input.md-search__input")
     box.click()
-    started = time.perf_counter()
-    box.fill("巡检")
+    box.fill("")
     box.press("End")
-    page.wait_for_selector(".md-search-result__item", timeout=120_000)
-    return (time.perf_counter() - started) * 1000
-
-
-def instant_search(project: Path) -> float | None:
-    """With navigation.instant: open the home page, follow a link, then search (milliseconds).
-
-    Material's instant navigation swaps pages without a reload, so the search index the browser
-    built on the first page serves every later one. It needs site_url to match the host the
-    site is served from, so this builds a copy of the site for a fixed local port.
-    """
-    from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(REPO / "tests"))
-    from conftest import FLAGS, serve
-
-    port = free_port()
-    config = variant(
-        project,
-        "instant",
-        lambda text: (
-            f"site_url: http://127.0.0.1:{port}/\n"
-            + text.replace(
-                "    - navigation.prune", "    - navigation.instant\n    - navigation.prune", 1
-            )
-        ),
-    )
-    built = timed(
-        [str(BIN / "handbook"), "build", "--config", config.name, "--site-dir", "site-instant"],
-        project,
-    )
-    if built.code != 0:
-        raise RuntimeError(built.err[-2000:])
-    with serve(project / "site-instant", port) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-        page = browser.new_page()
-        # Instant navigation takes over links once it has read the sitemap.
-        with page.expect_response(lambda r: r.url.endswith("/sitemap.xml")):
-            page.goto(url + "/")
-        page.wait_for_function(SEARCH_READY, timeout=120_000)
-        page.evaluate("window.__sameDocument = true")
-        page.locator("a.md-nav__link[href*='workflow']").first.click()
-        page.wait_for_url("**/workflow/**")
-        if not page.evaluate("window.__sameDocument === true"):
-            raise RuntimeError("navigation.instant did not keep the page: the link reloaded it")
-        elapsed = _search(page)
-        browser.close()
-    return elapsed
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
+    page.evaluate(TIMER)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function("() => window.__shown !== null", timeout=120_000)
+    return page.evaluate("window.__shown - window.__typed")
 
 
 def variant(project: Path, name: str, change) -> Path:
@@ -214,43 +192,14 @@ def bench(size: int, work: Path, browser: bool) -> Row:
     stages = json.loads(build.err.strip().splitlines()[-1]) if build.code == 0 else {}
     site = project / "site"
     row = Row(size, bare, cjs, validate, build, stages)
-    row.depth = "full" if size <= SEARCH_FULL_LIMIT else "summary"
     if build.code == 0:
         row.site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-        row.index_bytes = index_bytes(site)
+        index = [p for p in (site / "search").rglob("*") if p.is_file()]
+        row.index_bytes = sum(p.stat().st_size for p in index)
+        row.index_files = len(index)
         row.html_pages = sum(1 for _ in site.rglob("*.html"))
-        row.first_search_ms = first_search(site) if browser else None
-        if row.depth == "summary" and size <= 1000:
-            # What opting in to full-text search costs the reader at this size.
-            config = variant(
-                project,
-                "full",
-                lambda text: text.replace(
-                    "  - handbook:", "  - handbook:\n      search_depth: full", 1
-                ),
-            )
-            full = timed(
-                [
-                    str(BIN / "handbook"),
-                    "build",
-                    "--config",
-                    config.name,
-                    "--site-dir",
-                    "site-full",
-                ],
-                project,
-            )
-            if full.code == 0:
-                row.full_index_bytes = index_bytes(project / "site-full")
-                if browser:
-                    row.full_first_search_ms = first_search(project / "site-full")
-        if browser and size >= 1000:
-            row.instant_search_ms = instant_search(project)
+        row.search = measure_search(site) if browser else None
     return row
-
-
-def index_bytes(site: Path) -> int:
-    return (site / "search" / "search_index.json").stat().st_size
 
 
 def serve_latency(work: Path, edits: int = 5) -> list[float]:
@@ -377,27 +326,26 @@ def table(rows: list[Row], serve: list[float]) -> str:
         "",
         "## Search",
         "",
-        f"What search indexes by default: every word up to {SEARCH_FULL_LIMIT:,} policies in force, each",
-        "policy's title, summary and facts beyond (`search_depth: auto`). First search: chromium opens",
-        "the home page, then the query 巡检 is typed at once; the time runs from typing to the first",
-        "result, so it includes the index the browser builds on every page load.",
+        "Full text of every page at every size. The build writes the index (search = the time the",
+        "build spends on it, inside MkDocs' share). First search: chromium opens the home page, the",
+        f"query {QUERIES[0]} is typed; the time runs from typing to the first result shown, the bytes",
+        "are everything the search fetched for it (settings, worker, shards, the texts of the pages",
+        f"listed). Later queries, on the same page: {'、'.join(QUERIES[1:])}.",
         "",
-        "The last column: the same site with `navigation.instant` (and `site_url` set); the reader",
-        "opens the home page, follows a link, then searches: the index built on the first page",
-        "serves the next.",
-        "",
-        "| policies | indexed | search index (download) | first search (target < 1 s at 1,000) | with `search_depth: full` | next page, `navigation.instant` |",
-        "| ---: | --- | ---: | ---: | ---: | ---: |",
+        "| policies | index on disk | files | build: search | build peak RSS | first search (target ≤ 1 s) | fetched for it (target ≤ 300 KB) | later queries, median / slowest (target < 100 ms) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
-        full = (
-            f"{mb(r.full_index_bytes)}, {ms(r.full_first_search_ms)}"
-            if r.full_index_bytes
-            else ("(default)" if r.depth == "full" else "not measured")
+        found = r.search
+        searched = (
+            f"{ms(found.first_ms)} | {found.first_bytes / 1024:.0f} KB | "
+            f"{ms(statistics.median(found.later_ms))} / {ms(max(found.later_ms))}"
+            if found
+            else "not measured | | "
         )
         out.append(
-            f"| {r.size:,} | {r.depth} | {mb(r.index_bytes)} | {ms(r.first_search_ms)} | {full} | "
-            f"{ms(r.instant_search_ms) if r.size >= 1000 else '—'} |"
+            f"| {r.size:,} | {mb(r.index_bytes)} | {r.index_files:,} | "
+            f"{r.stages.get('search', 0):.1f} s | {r.build.rss_mb:,.0f} MB | {searched} |"
         )
     if serve:
         out += [

@@ -54,7 +54,8 @@ BITSET_SHARE = 30  # a term on more than 1/30 of the pages is stored as a bitset
 # Weights are written as one printable character each in a bitset's entry: 1 to 90.
 WEIGHT_ZERO, MOST_WEIGHT = 36, 90
 SHARD_BYTES = 10_000  # what one shard should weigh, compressed
-RESULTS = 20  # pages the worker returns (and fetches the text of) for a query
+CUTS_KEPT = 100_000  # Han runs whose words are remembered (about 20 MB)
+RESULTS = 10  # pages the worker returns (and fetches the text of) for a query
 SUBDIRS = ("t", "p")
 
 
@@ -114,6 +115,7 @@ class SearchIndex:
         self.segment = segment  # Han text -> words
         self.postings: dict[str, array] = {}  # term -> page << 8 | weight, pages ascending
         self.pages = 0
+        self.cuts: dict[str, list[str]] = {}  # Han run -> its words
         self.digest = hashlib.sha256()
         for sub in SUBDIRS:
             shutil.rmtree(folder / sub, ignore_errors=True)  # a previous build's
@@ -123,7 +125,15 @@ class SearchIndex:
         found = []
         for match in _WORD.finditer(text.lower()):
             run = match.group()
-            found.extend(self.segment(run) if is_han(run[0]) else (run,))
+            if not is_han(run[0]):
+                found.append(run)
+                continue
+            cut = self.cuts.get(run)  # labels and set phrases come back on every page
+            if cut is None:
+                cut = self.segment(run)
+                if len(self.cuts) < CUTS_KEPT:
+                    self.cuts[run] = cut
+            found.extend(cut)
         return found
 
     def add(self, url: str, page_title: str, parts: list[Section], boost: float = 1.0) -> None:

@@ -9,6 +9,8 @@ import pytest
 import yaml
 from conftest import foreign, search
 
+from generator.search_index import RESULTS
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 QUERIES = yaml.safe_load(
     (Path(__file__).parent / "search" / "queries.yaml").read_text(encoding="utf-8")
@@ -52,7 +54,7 @@ def test_a_result_shows_the_sentence_that_matched(searcher) -> None:
     assert {"客户", "回复"} <= set(marked), marked  # the query's words, not 多久 or 要
     teasers = first.locator("article p, article").all_inner_texts()
     assert any("回复" in t and len(t) <= 125 for t in teasers)  # a sentence, not the page
-    assert searcher.locator(".md-search-result__item").count() <= 20
+    assert searcher.locator(".md-search-result__item").count() <= RESULTS
 
 
 def test_search_fetches_only_what_the_query_needs(browser, site_url: str) -> None:
@@ -65,7 +67,7 @@ def test_search_fetches_only_what_the_query_needs(browser, site_url: str) -> Non
     index = [u for u in fetched if "/search/" in u]
     shards = [u for u in index if "/search/t/" in u]
     assert shards and len(shards) <= 2, index  # the shard of 巡; of 检 when it is another
-    assert len([u for u in index if "/search/p/" in u]) <= 20
+    assert len([u for u in index if "/search/p/" in u]) <= RESULTS
     context.close()
 
 

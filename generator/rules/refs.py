@@ -47,13 +47,13 @@ def defined(ctx: Context, refs: list[Ref]) -> None:
             continue  # the file that defines this namespace is broken; it has its own errors
         if ref.kind == "recipient" and ref.target == "client":
             continue
-        known = [ident for table in tables for ident in table or ()]
-        if ref.target in known:
-            continue
+        if any(ref.target in (table or ()) for table in tables):
+            continue  # asked of each table: a list of every id per reference is quadratic
         named = name_for_id(ctx, ref.kind, ref.target)
         if named is not None:
             ctx.report(ref.doc, ref.path, "name-for-id", named)
             continue
+        known = [ident for table in tables for ident in table or ()]
         guess = difflib.get_close_matches(ref.target, known, n=1, cutoff=0.6)
         maybe = f"是否想写 {guess[0]}?" if guess else ""
         noun = NOUNS["role" if ref.kind == "recipient" else ref.kind]

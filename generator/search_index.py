@@ -1,5 +1,5 @@
 """The site's search index, written page by page during the build and read by the handbook's
-search worker (theme/search_worker.js) a few kilobytes at a time.
+search worker (search_worker.js) a few kilobytes at a time.
 
 Material's own search downloads one index and builds it in the reader's browser on every page
 load: 2.4 MB and 6.7 s before the first result of a 3,000-page handbook. Here the build does the
@@ -9,7 +9,7 @@ work once and the browser fetches only what a query needs:
   (other scripts), so that the shards a query needs follow from its characters alone, and so do
   the longer terms starting with a query's word. Each term lists the pages that hold it, with a
   weight (page title, section heading, how often in the text, the page's search boost); a term
-  on many pages is a bitset of pages plus the few where it is a title or heading.
+  on many pages is a bitset of pages with one weight character per page.
 - `search/p/<page>.json.gz`: one page's address, title and sections as plain text, fetched for
   the results shown, to pick the sentence that matched and the sections to list.
 - `search/search_index.json`: Material's file, which its page script downloads whole, holds no
@@ -141,9 +141,10 @@ class SearchIndex:
             return
         page = self.pages
         self.pages += 1
+        # The opening takes the page's title when the page has no heading of its own.
+        titles = [page_title if n == 0 and not p.title else p.title for n, p in enumerate(parts)]
         weights: Counter[str] = Counter()
-        for n, part in enumerate(parts):
-            title = page_title if n == 0 and not part.title else part.title
+        for n, (part, title) in enumerate(zip(parts, titles, strict=True)):
             heading = self.words(title)
             for word in set(heading):
                 weights[word] += TITLE if n == 0 else HEADING
@@ -156,10 +157,7 @@ class SearchIndex:
             self.postings.setdefault(word, array("Q")).append(page << 8 | weight)
         doc = {
             "u": url,
-            "s": [
-                [p.anchor, page_title if n == 0 and not p.title else p.title, p.text]
-                for n, p in enumerate(parts)
-            ],
+            "s": [[p.anchor, title, p.text] for p, title in zip(parts, titles, strict=True)],
         }
         data = _pack(doc)
         self.digest.update(data)

@@ -8,7 +8,6 @@ search/search_index.json, here without documents, carrying the worker's settings
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ def start(folder: Path) -> SearchIndex:
         raise PluginError(
             "搜索需要 jieba 切分中文:请安装 handbook 的 site 依赖(pip install -e '.[site]')。"
         ) from None
-    logging.getLogger("jieba").setLevel(logging.WARNING)
     return SearchIndex(folder / "search", jieba.lcut)
 
 

@@ -18,8 +18,10 @@ let latest = 0;
 const shards = new Map(); // shard number -> Promise of {term: entry}
 const pages = new Map(); // page number -> Promise of {u, s: [[anchor, title, text]]}
 
-function isHan(char) {
-  const point = char.codePointAt(0);
+// Whether a text starts with a Han character (its first code point, not its first UTF-16 unit:
+// characters beyond U+FFFF are two).
+function isHan(text) {
+  const point = text.codePointAt(0);
   return settings.han.some(([a, b]) => a <= point && point <= b);
 }
 
@@ -97,7 +99,7 @@ async function cut(run) {
 async function words(query) {
   const asked = new Set(settings.words);
   let found = [];
-  for (const run of runs(query)) found.push(...(isHan(run[0]) ? await cut(run) : [run]));
+  for (const run of runs(query)) found.push(...(isHan(run) ? await cut(run) : [run]));
   found = found.filter(w => !asked.has(w));
   const long = found.filter(w => Array.from(w).length > 1);
   return [...new Set(long.length ? long : found)];

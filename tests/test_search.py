@@ -112,3 +112,19 @@ def test_natural_questions_find_their_answer(searcher, site_url: str) -> None:
     print("\n".join(map(str, misses)))
     assert first >= FIRST_AT_LEAST and top3 >= TOP3_AT_LEAST, misses
     assert foreign(searcher.requests, site_url) == []
+
+
+def test_the_worker_reads_a_character_beyond_u_ffff_as_one(browser, site_url: str) -> None:
+    """A query starting with a Han character of CJK Extension B (two UTF-16 units) is Han."""
+    from generator.search_index import HAN_RANGES
+    from generator.search_site import WORKER
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "/")  # the worker's code, run in a page of the site to call its parts
+    page.add_script_tag(content=WORKER.read_text(encoding="utf-8"))
+    page.evaluate("han => { settings = { han }; }", [list(r) for r in HAN_RANGES])
+    assert page.evaluate("isHan('\U00020000\u4e00')") is True
+    assert page.evaluate("runs('\U00020000\u4e00abc')") == ["\U00020000\u4e00", "abc"]
+    assert page.evaluate("isHan('abc')") is False
+    context.close()

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EDITION ?= staff
+CLIENT ?=
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -11,6 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
+	@echo "               CLIENT=<id>: that client's handbook into site-<id>/ (with EDITION=staff: the account team's)"
 	@echo "make pdf       the whole handbook as one PDF in the site folder (needs chromium, fonts-noto-cjk)"
 	@echo "make serve     live preview on http://127.0.0.1:8000 (rebuilds on YAML changes)"
 	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
@@ -36,8 +38,10 @@ validate: $(STAMP)
 
 # `handbook build` builds into a staging folder and swaps it in only when the build succeeded,
 # so a failed build leaves the previous site intact. EDITION=client or public builds site-EDITION/.
+# CLIENT=<id> builds that client's handbook (policies/clients/<id>/) into site-<id>/; with
+# EDITION=staff, the account team's version into site-<id>-staff/.
 site: validate
-	$(BIN)/handbook build --edition $(EDITION)
+	$(BIN)/handbook build $(if $(CLIENT),--client '$(CLIENT)' $(if $(filter command line environment,$(origin EDITION)),--edition $(EDITION)),--edition $(EDITION))
 
 # The whole handbook (this EDITION) as one PDF, printed by Debian's chromium; needs fonts-noto-cjk.
 pdf: validate

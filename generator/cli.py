@@ -16,7 +16,7 @@ from typing import NoReturn
 from . import __version__
 from .edition import EDITIONS
 from .errors import HandbookError, has_errors
-from .pipeline import Result, load_handbook
+from .pipeline import CLIENTS, Result, load_handbook
 from .report import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -260,8 +260,16 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument(
         "--edition",
         choices=EDITIONS,
-        default="staff",
-        help="staff: everything; client: what clients may read; public: public only (default: staff)",
+        default=None,
+        help="staff: everything; client: what clients may read; public: public only "
+        "(default: staff; with --client: client)",
+    )
+    site.add_argument(
+        "--client",
+        default="",
+        metavar="CLIENT",
+        help="build the handbook of one client (policies/clients/CLIENT/): its client edition "
+        "into site-CLIENT/, --edition staff (the account team's) into site-CLIENT-staff/",
     )
     site.add_argument(
         "--site-dir",
@@ -303,6 +311,13 @@ def _validate(args: argparse.Namespace) -> int:
     gc.freeze()  # the model lives until exit: spare it the collector's full passes (~1 s at 10k)
     diagnostics = result.diagnostics
     files = result.files
+    clients = (args.policies / CLIENTS).resolve()
+    if not scope or any(clients.is_relative_to(s) or s.is_relative_to(clients) for s in scope):
+        from .clients import load_clients
+
+        for client in load_clients(result, args.policies):  # each client's files, on the base
+            diagnostics = [*diagnostics, *client.diagnostics]
+            files += client.files
     if scope:
         diagnostics = [d for d in diagnostics if _within(d.file, scope)]
         files = sum(1 for doc in result.documents if _within(doc.path, scope))
@@ -365,10 +380,24 @@ def _render(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .site import BuildFailed, build_site, show_build_log
 
-    site_dir = args.site_dir or Path("site" if args.edition == "staff" else f"site-{args.edition}")
+    if args.client:
+        from . import clients
+
+        edition = args.edition or "client"
+        clients.check_id(args.config.parent / "policies", args.client)  # before it names a folder
+        if edition not in clients.EDITIONS:
+            raise HandbookError(clients.edition_refused(edition))
+        default = clients.site_dir(args.client, edition)
+    else:
+        edition = args.edition or "staff"
+        default = Path("site" if edition == "staff" else f"site-{edition}")
+    args.edition = edition
+    site_dir = args.site_dir or default
     show_build_log()
     try:
-        timings = build_site(args.config, site_dir, edition=args.edition, preview=args.preview)
+        timings = build_site(
+            args.config, site_dir, edition=edition, preview=args.preview, client=args.client
+        )
     except BuildFailed as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_INVALID

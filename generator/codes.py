@@ -652,9 +652,10 @@ CATALOGUE: tuple[Code, ...] = (
         "site-url-shared",
         "rule",
         _E,
-        "两个版本(员工版、客户版、公众版)写了同一个站点网址,发布一个会覆盖另一个。",
-        "site_url: https://handbook.example.com/\neditions:\n  client:\n    site_url: https://handbook.example.com/",
-        "给每个版本一个自己的网址,例如 https://client.handbook.example.com/。",
+        "两个版本(员工版、客户版、公众版),或某个客户手册与一个版本,写了同一个站点网址,"
+        "发布一个会覆盖另一个。",
+        "site_url: https://hb.example.com/\neditions:\n  client:\n    site_url: https://hb.example.com/",
+        "给每个版本、每个客户手册一个自己的网址,例如客户版用 client 子域名。",
     ),
     Code(
         "edition-leak",
@@ -663,6 +664,82 @@ CATALOGUE: tuple[Code, ...] = (
         "客户版或公开版会显示的内容引用了该版本看不到的角色、术语、政策或部门。",
         "audience: [staff, client]\nowner: internal-only-role",
         "让被引用的对象也对该版本可见,或不在此处引用它。",
+    ),
+    Code(
+        "duplicate-commitment",
+        "rule",
+        _E,
+        "同一条政策的两项响应承诺用了同一个 id。",
+        "commitments:\n  - {id: general, within: 30m}\n  - {id: general, within: 2h}",
+        "给其中一项换一个 id;客户的覆盖文件用 id 指明要改哪一项。",
+    ),
+    # --- what clients may vary, and clients' files ----------------------------------------------
+    Code(
+        "bad-bound",
+        "rule",
+        _E,
+        "通用政策的 client_may_set 范围写得不对:min/max 不是数值或时限、min 大于 max、"
+        "通用值不在范围内,列表写了 min/max,或这一项没有 id。",
+        "within: 30m\nclient_may_set:\n  within: {min: 1h}",
+        "让范围包含通用值:数值和时限用 min、max,列表用 add、remove;给这一项加 id。",
+    ),
+    Code(
+        "client-folder",
+        "file",
+        _E,
+        "客户文件夹里有不认识的子文件夹,或文件夹名不是合法的 id。",
+        "clients/acme/notes/",
+        "客户自己的政策放在与部分同名的子文件夹(如 workflow/);文件夹名只用小写字母、数字和连字符。",
+    ),
+    Code(
+        "overlay-target",
+        "rule",
+        _E,
+        "覆盖文件指向的通用政策、指标、承诺、汇报、清单或清单条目不存在,文件名与 overlay 不符,"
+        "或这条政策已在 omit 中。",
+        "overlay: cs-kpi\nkpis:\n  kpi-first: {target: 20}",
+        "写通用政策中已有的 id(清单条目照抄原文),文件名与 overlay 相同。",
+    ),
+    Code(
+        "not-variable",
+        "rule",
+        _E,
+        "覆盖文件改了通用政策没有在 client_may_set 中开放的值。",
+        "kpis:\n  kpi-gmv: {alert: 70}",
+        "删去这一行;合同确实不同时,请通用政策的负责人开放它并给出范围。",
+    ),
+    Code(
+        "out-of-bounds",
+        "rule",
+        _E,
+        "覆盖文件给出的值超出了通用政策 client_may_set 的范围(例如把响应时限延长)。",
+        "commitments:\n  general: {within: 2h}",
+        "改在范围内;合同确实约定了范围外的值,请通用政策的负责人调整范围。",
+    ),
+    Code(
+        "omit-refused",
+        "rule",
+        _E,
+        "client.yaml 的 omit 省略了一条对所有客户都适用的政策(没写 client_may_omit: true),"
+        "或仍被其他政策引用的政策。",
+        "omit:\n  - {policy: flow, reason: 无}",
+        "删去这一项,或请政策负责人开放 client_may_omit 并去掉其他政策对它的引用。",
+    ),
+    Code(
+        "dangling-service",
+        "rule",
+        _E,
+        "client.yaml 的 services 写了服务目录中没有的服务 id。",
+        "services: [svc-store-operation]",
+        "写某条政策 services 中定义的服务 id。",
+    ),
+    Code(
+        "contract-period",
+        "rule",
+        _E,
+        "client.yaml 的合同结束日期早于开始日期。",
+        "contract:\n  start: 2026-06-01\n  end: 2026-01-01",
+        "检查合同的起止日期。",
     ),
     # --- the repository (a full `handbook validate` only) -------------------------------------
     Code(

@@ -67,7 +67,11 @@ def view(handbook: Handbook, edition: str) -> Handbook:
     )
     parties = tuple(p for p in org.parties if visible(p.audience, edition))
     return Handbook(
-        settings, Organisation(org.organisation, departments, people, parties), glossary, policies
+        settings,
+        Organisation(org.organisation, departments, people, parties),
+        glossary,
+        policies,
+        client=handbook.client,
     )
 
 

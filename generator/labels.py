@@ -36,23 +36,29 @@ OBLIGATION_KIND = {
     "contract": "合同约定",
 }
 _PER = {"person": "每人", "account": "每个账号", "team": "每个团队", "client": "每个客户"}
-_UNITS = {
-    "s": "秒",
-    "秒": "秒",
-    "m": "分钟",
-    "min": "分钟",
-    "分钟": "分钟",
-    "h": "小时",
-    "小时": "小时",
-    "d": "天",
-    "天": "天",
-    "wd": "个工作日",
-    "工作日": "个工作日",
-    "个工作日": "个工作日",
-    "w": "周",
-    "周": "周",
+# Each unit of a duration (as the schema's duration pattern spells it) with its label and its
+# length in minutes; a working day counts as a day when durations are compared.
+_UNIT_KINDS = {
+    "秒": (("s", "秒"), 1 / 60),
+    "分钟": (("m", "min", "分钟"), 1),
+    "小时": (("h", "小时"), 60),
+    "天": (("d", "天"), 24 * 60),
+    "个工作日": (("wd", "工作日", "个工作日"), 24 * 60),
+    "周": (("w", "周"), 7 * 24 * 60),
 }
+_UNITS = {
+    spelling: label for label, (spellings, _) in _UNIT_KINDS.items() for spelling in spellings
+}
+_MINUTES = {spelling: n for _, (spellings, n) in _UNIT_KINDS.items() for spelling in spellings}
 _DURATION = re.compile(r"^([0-9]+) ?(.+)$")
+
+
+def minutes(text: str) -> float | None:
+    """How long a schema duration is, in minutes (None for 待定 or what is not a duration)."""
+    match = _DURATION.match(text)
+    if not match or match.group(2) not in _MINUTES:
+        return None
+    return int(match.group(1)) * _MINUTES[match.group(2)]
 
 
 def duration(text: str) -> str:

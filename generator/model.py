@@ -111,6 +111,7 @@ class PolicyCore:
     principles: tuple[Principle, ...] = ()
     order: int | None = None
     clauses: tuple[Clause, ...] = ()
+    client_may_omit: bool = False  # a client's profile may say this policy does not apply
     # Set by the loader, not read from YAML: the file (relative to the repository) and every role named.
     source: Path = field(default=Path(), compare=False, metadata=DERIVED)
     participants: frozenset[str] = field(default=frozenset(), compare=False, metadata=DERIVED)
@@ -245,6 +246,8 @@ class Handbook:
     organisation: Organisation
     glossary: Glossary
     policies: tuple[Policy, ...]
+    # The client whose handbook this is (clients.Client: profile, overlay changes), or None
+    client: Any = field(default=None, compare=False)
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -380,6 +383,12 @@ def _converter(hint: Any) -> Convert:
         option = _converter(options[0])
         return lambda value, doc, refs, path: (
             None if value is None else option(value, doc, refs, path)
+        )
+    if origin is tuple and typing.get_origin(typing.get_args(hint)[0]) is tuple:
+        # A mapping of the YAML (`client_may_set`), kept as (key, value) pairs in its order.
+        value_of = _converter(typing.get_args(typing.get_args(hint)[0])[1])
+        return lambda value, doc, refs, path: tuple(
+            (k, value_of(v, doc, refs, (*path, k))) for k, v in value.items()
         )
     if origin is tuple:
         item = _converter(typing.get_args(hint)[0])

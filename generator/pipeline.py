@@ -51,6 +51,10 @@ class Result:
     refs: list[Ref] = field(default_factory=list)  # every reference, with the document it is in
     # seconds per stage: load (read and parse), schema, model, rules
     timings: dict[str, float] = field(default_factory=dict)
+    # for the clients' files, checked against this handbook (clients.py): the rules' state
+    # (every id defined) and the built handbook with its documents
+    context: Context | None = None
+    built: Built | None = None
 
     @property
     def ok(self) -> bool:
@@ -131,13 +135,13 @@ def load_handbook(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Pipeline(policies, schemas, today or today_from_env(), cache).run()
+        return Pipeline(policies, schemas, today or today_from_env(), cache).run()
     finally:
         if collecting:
             gc.enable()
 
 
-class _Pipeline:
+class Pipeline:
     """One run of the pipeline over one handbook: read, schema-check, build, apply the rules."""
 
     def __init__(self, root: Path, schemas: SchemaSet, today: dt.date, cache: bool) -> None:
@@ -199,7 +203,7 @@ class _Pipeline:
             self.prefetch.finish()
         for doc, path, text in fields:
             refs.extend(run(rules, Phase.FIELD, doc, path, text))  # a field's links are references
-        handbook = None
+        handbook = built = None
         if settings and organisation and glossary:
             order = {s.id: i for i, s in enumerate(settings.sections)}
             pairs = sorted(
@@ -224,6 +228,8 @@ class _Pipeline:
             self.schemas,
             refs,
             clock.laps,
+            rules,
+            built,
         )
 
     # --- files ----------------------------------------------------------------------------------
@@ -297,8 +303,8 @@ class _Pipeline:
     def policy_documents(self, sections: dict[str, str]) -> Iterator[tuple[Document, str]]:
         for entry in sorted(self.root.iterdir()):
             shown = display_path(entry)
-            if entry.name.startswith("."):
-                continue
+            if entry.name.startswith(".") or entry.name == CLIENTS:
+                continue  # clients' profiles and overlays are read by clients.py
             if entry.is_symlink() and entry.is_dir() and not inside(entry, self.repo):
                 self.error(shown, *outside(entry))  # one error for the folder, not one per file
                 continue
@@ -392,6 +398,7 @@ def _markdown_patterns(schemas: SchemaSet, kind: str) -> tuple[tuple[str, ...], 
     )
 
 
+CLIENTS = "clients"  # policies/clients/<id>/: one folder per client (clients.py)
 PREFETCH_FROM = 500  # policy files; below this, forking workers costs more than it saves
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -26,7 +27,7 @@ from . import paths, publish, search_site, terms
 from .edition import NAMES, view, visible
 from .errors import HandbookError, Severity
 from .pagetree import PageExtension, PageOptions
-from .pipeline import load_handbook, today_from_env
+from .pipeline import Result, load_handbook, today_from_env
 from .render import (
     Page,
     last_change,
@@ -50,6 +51,7 @@ class HandbookConfig(Config):
     schemas = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)
     edition = c.Choice(("staff", "client", "public"), default="staff")
+    client = c.Type(str, default="")  # a client's id: that client's handbook (clients.py)
 
 
 class _GeneratedFile(File):
@@ -116,6 +118,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError(str(exc)) from None
         try:
             result = load_handbook(policies, schemas, today_from_env(), cache=self.serving)
+            if self.config.client:
+                result = self._client(result, policies)
         except HandbookError as exc:
             raise PluginError(str(exc)) from None
         for d in result.diagnostics:
@@ -180,14 +184,35 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._segment_terms(config)
         return config
 
+    def _client(self, result: Result, policies: Path) -> Result:
+        """The base's result with one client's handbook and the client's diagnostics in it."""
+        from . import clients
+
+        client = self.config.client
+        clients.check_id(policies, client)
+        if self.config.edition not in clients.EDITIONS:
+            raise HandbookError(clients.edition_refused(self.config.edition))
+        found = clients.load_client(result, policies, client, cache=self.serving)
+        return dataclasses.replace(
+            result,
+            handbook=found.handbook if result.handbook is not None else None,
+            diagnostics=[*result.diagnostics, *found.diagnostics],
+        )
+
     def _site_url(self, settings: Any, edition: str, config: MkDocsConfig) -> str | None:
         """The edition's address; a publishing build without one stops, a preview says so."""
+        client = self.config.client
         try:
-            url = publish.site_url(settings, edition, config.site_url)
+            # A client's handbook has its own address, never the base's (mkdocs.yml's site_url).
+            url = publish.site_url(settings, edition, None if client else config.site_url)
         except HandbookError as exc:
             raise PluginError(str(exc)) from None
         preview = self.serving or os.environ.get("HANDBOOK_PREVIEW") == "1"
         if url is None and not preview:
+            if client:
+                from .clients import missing_url
+
+                raise PluginError(missing_url(client, edition))
             raise PluginError(publish.missing(edition))
         if url is None:
             if not self.warned_preview:

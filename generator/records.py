@@ -50,6 +50,26 @@ Origin = tuple[Document, tuple[str | int, ...]]
 
 
 @dataclass(frozen=True)
+class Bound:
+    """How far a client's overlay may move one value of a base policy (`client_may_set`).
+
+    `min` and `max` bound a number or a duration (a response time that may be shortened, never
+    lengthened: `max` is the base's own); `add` and `remove` open a list (recipients, checklist
+    items); a bound with none of them lets the client choose any value of the field's type.
+    """
+
+    min: float | str | None = None
+    max: float | str | None = None
+    add: bool = False
+    remove: bool = False
+    note: str | None = None  # why the value varies, e.g. 以合同约定为准
+
+
+# A base item's `client_may_set`: the fields a client may set, each with its bound, in order.
+Bounds = tuple[tuple[str, Bound], ...]
+
+
+@dataclass(frozen=True)
 class Quota:
     count: int
     unit: str

@@ -12,6 +12,8 @@ KIND_FILES = {
     "handbook": "policies/handbook.yaml",
     "roles": "policies/roles.yaml",
     "glossary": "policies/glossary.yaml",
+    "client": "policies/clients/<客户id>/client.yaml",
+    "overlay": "policies/clients/<客户id>/<政策id>.yaml",
 }
 # What a reference to a shared definition means to an editor.
 REFERENCES = {
@@ -55,6 +57,7 @@ class Field:
 def fields(schemas: SchemaSet, kind: str) -> list[Field]:
     """List every field of a kind, depth first, in schema order."""
     out: list[Field] = []
+    slug = schemas.schemas["common"]["$defs"]["slug"]["pattern"]
 
     def walk(schema: dict, base: str, path: str, required: bool, notes: dict) -> None:
         schema, base, merged = _resolve(schemas, schema, base, notes)
@@ -73,6 +76,10 @@ def fields(schemas: SchemaSet, kind: str) -> list[Field]:
         needed = set(schema.get("required", []))
         for name, sub in props.items():
             walk(sub, base, f"{path}.{name}" if path else name, name in needed, {})
+        for pattern, keyed in schema.get("patternProperties", {}).items():
+            # a mapping by id (an overlay's KPIs) or by name (a KPI's channels)
+            key = "<id>" if pattern == slug else "<名称>"
+            walk(keyed, base, f"{path}.{key}", False, {})
         items = schema.get("items")
         if isinstance(items, dict) and _is_container(schemas, items, base):
             walk(
@@ -116,6 +123,8 @@ def _type(schemas: SchemaSet, schema: dict, base: str, merged: dict) -> str:
     if kind == "array" and isinstance(schema.get("items"), dict):
         item, item_base, item_notes = _resolve(schemas, schema["items"], base, {})
         return f"列表,每项为{_type(schemas, item, item_base, item_notes)}"
+    if isinstance(kind, list):  # a bound's min or max: a number or a duration
+        return " 或 ".join(TYPES.get(k, k) for k in kind)
     return TYPES.get(kind, kind or "任意")
 
 

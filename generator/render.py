@@ -531,6 +531,10 @@ def nav(handbook: Handbook, edition: str = "staff") -> list[Any]:
     """Return a MkDocs-style navigation: sections with their policies, then roles and checklists."""
     links = Linker(handbook)
     items: list[Any] = [{"首页": "index.md"}]
+    if handbook.client is not None:
+        from .pages.client import PATH, TITLE
+
+        items.append({TITLE: PATH})
     for section in handbook.sections:
         policies = handbook.in_section(section.id)
         # Every page carries its section's navigation: past a few dozen entries that grows with

@@ -10,6 +10,8 @@ SITE: dict[str, str] = {
     "404": "“页面不存在”页 404.html",
     "assets": "样式、脚本和图表 assets/",
     "checklists": "检查清单 checklists/",
+    "client": "客户手册的项目概况 client/",
+    "clients": "各客户的档案与覆盖文件 policies/clients/",
     "contributing": "贡献指南 contributing/",
     "duties": "按频率列出的职责 duties/",
     "feed": "更新订阅 feed.xml",

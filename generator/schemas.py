@@ -22,7 +22,9 @@ from .parts import KIND_PARTS, PARTS
 
 SECTION_KINDS = tuple(KIND_PARTS)
 ROOT_FILES = {"handbook.yaml": "handbook", "roles.yaml": "roles", "glossary.yaml": "glossary"}
-KINDS = (*ROOT_FILES.values(), *SECTION_KINDS)
+# A client's folder (policies/clients/<id>/): its profile, and overlays of base policies.
+CLIENT_KINDS = ("client", "overlay")
+KINDS = (*ROOT_FILES.values(), *SECTION_KINDS, *CLIENT_KINDS)
 # Every file of the set: shared definitions, the policy, one per part, one per document kind.
 FILES = (
     "common",

@@ -28,11 +28,16 @@ class BuildFailed(HandbookError):
 
 
 def build_site(
-    config_file: Path, site_dir: Path, *, edition: str = "staff", preview: bool = False
+    config_file: Path,
+    site_dir: Path,
+    *,
+    edition: str = "staff",
+    preview: bool = False,
+    client: str = "",
 ) -> dict[str, float]:
     """Run a strict MkDocs build of one edition and replace `site_dir` with the result, atomically.
 
-    A preview needs no site URL (see publish.py); a publishing build stops without one.
+    With `client`, the handbook of that client (policies/clients/<client>/). A preview needs no site URL (see publish.py); a publishing build stops without one.
     Nothing is written to `site_dir` until the whole build has succeeded: a failed build leaves
     the previous site exactly as it was. A wrong config or output folder is a HandbookError (a
     usage error) raised before anything is built.
@@ -52,8 +57,10 @@ def build_site(
     shown = site_dir
     site_dir = output_dir(site_dir, repo)
     check_replaceable(site_dir, shown, site=True)
-    previous = {name: os.environ.get(name) for name in ("HANDBOOK_EDITION", "HANDBOOK_PREVIEW")}
+    names = ("HANDBOOK_EDITION", "HANDBOOK_PREVIEW", "HANDBOOK_CLIENT")
+    previous = {name: os.environ.get(name) for name in names}
     os.environ["HANDBOOK_EDITION"] = edition
+    os.environ["HANDBOOK_CLIENT"] = client  # a client's handbook (clients.py), or the base
     os.environ["HANDBOOK_PREVIEW"] = "1" if preview else "0"  # read by the plugin
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", dir=site_dir.parent))

@@ -24,7 +24,7 @@ def test_errors_exit_1_with_file_line_column(tmp_path: Path, run_cli) -> None:
     assert run.code == 1
     lines = run.out.splitlines()
     assert "policies/workflow/flow.yaml:5:1: error: 未知字段 ownr,是否想写 owner?" in run.out
-    assert lines[-1].startswith("检查了 9 个文件:5 个错误") and "不通过" in lines[-1]
+    assert lines[-1].startswith("检查了 14 个文件:5 个错误") and "不通过" in lines[-1]
     assert "Traceback" not in run.out + run.err
 
 
@@ -40,7 +40,7 @@ def test_json_format(tmp_path: Path, run_cli) -> None:
     run = run_cli("validate", "--format", "json", *ARGS, cwd=tmp_path)
     assert run.code == 1
     data = json.loads(run.out)
-    assert data["summary"] == {"files": 9, "errors": 1, "warnings": 0}
+    assert data["summary"] == {"files": 14, "errors": 1, "warnings": 0}
     [d] = data["diagnostics"]
     assert d == {
         "file": "policies/workflow/flow.yaml",

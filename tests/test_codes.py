@@ -29,8 +29,9 @@ REPORTERS = {
     "Finding": 1,  # prose: (offset, code, message)
     "report": 2,  # rules.Context.report(doc, path, code, message)
     "report_in_text": 3,  # rules.Context.report_in_text(doc, path, offset, code, message)
-    "error": 1,  # loader._Builder.error(node, code, message), pipeline._Pipeline.error(path, ...)
+    "error": 1,  # loader._Builder.error(node, code, message), pipeline.Pipeline.error(path, ...)
     "at": 1,  # validate: at(path, code, message)
+    "flag": 1,  # overlay.Applier.flag(path, code, message): at a path of the overlay file
 }
 
 

@@ -91,7 +91,7 @@ def test_a_misfit_is_blamed_on_the_part_that_misfits(
 
 def _diagnostics(root: Path, item: str | None = None, report: str | None = None) -> list:
     """Load the minimal handbook with its checklist item's `due: "10:00"` line (workflow/flow.yaml
-    line 54) and its daily report's `due: "18:00"` line (communication/report.yaml line 22)
+    line 56) and its daily report's `due: "18:00"` line (communication/report.yaml line 22)
     replaced by the lines given."""
     policies = make_handbook(root)
     for name, old, new in (
@@ -109,7 +109,7 @@ def test_checklists_and_reports_are_checked_alike_at_the_position_of_the_misfit(
 ) -> None:
     found = _diagnostics(tmp_path, item="due: {before: 1h}", report="due: {day: 25}")
     errors = sorted((d.file.name, d.line, d.column, d.code) for d in found if d.code != "to-be-set")
-    assert errors == [("flow.yaml", 54, 23, "due-misfit"), ("report.yaml", 22, 16, "due-misfit")]
+    assert errors == [("flow.yaml", 56, 23, "due-misfit"), ("report.yaml", 22, 16, "due-misfit")]
     messages = sorted(d.message for d in found if d.code == "due-misfit")
     assert messages[0].startswith("汇报 daily-report 每天发送:day(每月几日)只用于每月")
     assert messages[1].startswith("清单 operator-daily 按每天执行:before(事件前多久)")
@@ -120,7 +120,7 @@ def test_the_old_free_text_and_the_old_within_are_told_what_to_write_instead(
 ) -> None:
     diagnostics = _diagnostics(tmp_path, item="within: 2h", report="due: 每个工作日 18:00 前")
     found = {d.code: d for d in diagnostics}
-    assert (found["unknown-key"].line, found["unknown-key"].column) == (54, 9)
+    assert (found["unknown-key"].line, found["unknown-key"].column) == (56, 9)
     assert "写 due: {after: 2h}" in found["unknown-key"].message
     assert (found["bad-format"].line, found["bad-format"].column) == (22, 10)
     assert "weekday 星期几" in found["bad-format"].message

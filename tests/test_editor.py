@@ -26,14 +26,24 @@ def test_vscode_maps_every_schema_to_its_files() -> None:
     handbook = load_handbook(REPO / "policies", SCHEMAS, today=TODAY).handbook
     for section in handbook.sections:
         assert mapping[f"./schemas/editor/{section.kind}.schema.json"] == [
-            f"policies/{section.id}/*.yaml"
+            f"policies/{section.id}/*.yaml",
+            f"policies/clients/*/{section.id}/*.yaml",  # a client's own policies
         ]
+    assert mapping["./schemas/editor/client.schema.json"] == ["policies/clients/*/client.yaml"]
+    assert mapping["./schemas/editor/overlay.schema.json"] == [
+        "policies/clients/*/*.yaml",
+        "!policies/clients/*/client.yaml",
+    ]
 
 
 def test_example_files_carry_the_schema_modeline() -> None:
     for path in sorted((REPO / "policies").rglob("*.yaml")):
         depth = len(path.relative_to(REPO / "policies").parts)
         kind = path.parent.name if depth == 2 else path.stem
+        if path.parts[-depth] == "clients":  # clients/<id>/client.yaml, overlays, sections
+            kind = {3: "overlay" if path.name != "client.yaml" else "client"}.get(
+                depth, path.parent.name
+            )
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == modeline(kind, depth), path
 

@@ -11,12 +11,16 @@ from conftest import EXAMPLE_TODAY, INVALID, REPO, SCHEMAS, TODAY, make_handbook
 
 from generator import Severity, load_handbook
 from generator.cli import main
+from generator.clients import load_clients
 
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
 
 def diagnostics_of(policies: Path) -> list:
-    return load_handbook(policies, SCHEMAS, today=TODAY).diagnostics
+    """What `handbook validate` reports: the base handbook's diagnostics, then each client's."""
+    result = load_handbook(policies, SCHEMAS, today=TODAY)
+    clients = load_clients(result, policies)
+    return [*result.diagnostics, *(d for client in clients for d in client.diagnostics)]
 
 
 def shown(d, policies: Path) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import checklists, duties, formats, policies, roles, upkeep
+from . import checklists, client, duties, formats, policies, roles, upkeep
 
 if TYPE_CHECKING:
     from ..render import Page, Renderer
@@ -23,6 +23,7 @@ class PageKind:
 
 KINDS: tuple[PageKind, ...] = (
     PageKind("home", policies.home),
+    PageKind("client", client.client),  # a client's handbook only
     PageKind("sections", policies.sections),
     PageKind("policies", policies.policies),
     PageKind("flowcharts", policies.flowcharts),

@@ -57,7 +57,14 @@ def reference(r: Renderer) -> Iterator[Page]:
     """Every field of every kind of file, from the schemas (when the renderer has them)."""
     if r.schemas is None:
         return
-    titles = {"handbook": "手册设置", "roles": "组织与角色", "glossary": "术语表", "policy": "政策"}
+    titles = {
+        "handbook": "手册设置",
+        "roles": "组织与角色",
+        "glossary": "术语表",
+        "client": "客户档案",
+        "overlay": "客户覆盖文件",
+        "policy": "政策",
+    }
     notes = {kind: Md(f"文件 `{md_path}`。") for kind, md_path in KIND_FILES.items()}
     usual = [
         f"{do_text(s.title)}(`{s.id}/`):"

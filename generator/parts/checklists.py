@@ -36,6 +36,7 @@ class Checklist:
     event: str | None = None
     summary: str | None = None
     audience: tuple[str, ...] = ("staff",)
+    client_may_set: records.Bounds = ()
     policy: Any = field(  # its policy (derived)
         default=None, compare=False, repr=False, metadata=records.DERIVED
     )

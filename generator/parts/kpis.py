@@ -41,6 +41,7 @@ class Kpi:
     formula: str | None = None
     notes: str | None = None
     by_channel: tuple[ChannelThresholds, ...] = ()
+    client_may_set: records.Bounds = ()
     policy: Any = field(  # its policy (derived)
         default=None, compare=False, repr=False, metadata=records.DERIVED
     )

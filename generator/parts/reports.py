@@ -27,12 +27,16 @@ class Report:
     due: str | records.Due | None = None  # as a checklist item's: in the report's cadence
     channel: str | None = None
     kpis: tuple[records.KpiId, ...] = ()
+    client_may_set: records.Bounds = ()
 
 
 def tasks(handbook: model.Handbook, policy: model.Policy, reports: tuple) -> list[Task]:
     out = []
     for r in reports:
-        to = "、".join("客户" if x == "client" else handbook.roles[x].name for x in r.recipients)
+        to = "、".join(
+            "客户" if x == "client" else (handbook.roles.get(x) or handbook.parties[x]).name
+            for x in r.recipients  # a recipient may be an outside party (or a client's contact)
+        )
         when = f"{labels.due(r.due, r.cadence)};" if r.due else ""
         text = f"编写并发送{r.name}"
         out.append(

@@ -16,10 +16,12 @@ from . import (
     policy,
     refs,
     values,
+    variable,
     wording,
 )
 from .context import NOUNS, POLICY_PARTS, Built, Context, Index, Place
 from .ids import collect as collect_ids
+from .ids import collect_policy, define
 from .registry import RULES, Phase, Rule, rule, run
 
 FAMILIES = (
@@ -31,6 +33,7 @@ FAMILIES = (
     clauses,
     dates,
     values,
+    variable,
     wording,
     organisation,
     editions,
@@ -48,6 +51,8 @@ __all__ = [
     "Place",
     "Rule",
     "collect_ids",
+    "collect_policy",
+    "define",
     "rule",
     "run",
 ]

@@ -61,20 +61,27 @@ def collect(
     for namespace in POLICY_PARTS:
         index.ids.setdefault(namespace, {})
     for doc, _ in policy_docs:
-        if not isinstance(doc.data, dict):
-            # An unreadable file defines ids we cannot see: don't report references to them.
-            for namespace in POLICY_PARTS:
-                index.ids[namespace] = None
-        else:
-            define(ctx, "policy", doc.data.get("id"), doc, ("id",))
-            _named(ctx, "policy", doc.data)
-            for namespace, key in POLICY_PARTS.items():
-                for i, part in _items(doc.data, key):
-                    define(ctx, namespace, part.get("id"), doc, (key, i, "id"))
-                    _named(ctx, namespace, part)
-        if str(doc.path) not in valid:
-            # A broken file is still known by its name, so links to it don't pile up errors.
-            index.ids["policy"].setdefault(Path(doc.path).stem, Place(doc, ()))
+        collect_policy(ctx, doc, str(doc.path) in valid)
+
+
+def collect_policy(ctx: Context, doc: Document, valid: bool) -> None:
+    """Index the ids one policy file defines (its own, its items'), also when it is broken."""
+    index = ctx.index
+    if not isinstance(doc.data, dict):
+        # An unreadable file defines ids we cannot see: don't report references to them.
+        for namespace in POLICY_PARTS:
+            index.ids[namespace] = None
+    else:
+        define(ctx, "policy", doc.data.get("id"), doc, ("id",))
+        _named(ctx, "policy", doc.data)
+        for namespace, key in POLICY_PARTS.items():
+            for i, part in _items(doc.data, key):
+                define(ctx, namespace, part.get("id"), doc, (key, i, "id"))
+                _named(ctx, namespace, part)
+    policies = index.ids.get("policy")
+    if not valid and policies is not None:
+        # A broken file is still known by its name, so links to it don't pile up errors.
+        policies.setdefault(Path(doc.path).stem, Place(doc, ()))
 
 
 def define(ctx: Context, namespace: str, ident: object, doc: Document, path: tuple) -> None:

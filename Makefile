@@ -8,11 +8,12 @@ CLIENT ?=
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup site pdf serve validate render test check audit bench clean lock system-packages
+.PHONY: help setup site sites pdf serve validate render test check audit bench clean lock system-packages
 
 help:
 	@echo "make site      validate the handbook and build the site into site/ (EDITION=client|public: site-EDITION/)"
 	@echo "               CLIENT=<id>: that client's handbook into site-<id>/ (with EDITION=staff: the account team's)"
+	@echo "make sites     every client's handbook into site-<id>/, in parallel (JOBS=n; EDITION=staff)"
 	@echo "make pdf       the whole handbook as one PDF in the site folder (needs chromium, fonts-noto-cjk)"
 	@echo "make serve     live preview on http://127.0.0.1:8000 (rebuilds on YAML changes)"
 	@echo "make validate  check every file under policies/ (file:line:column diagnostics)"
@@ -43,6 +44,11 @@ validate: $(STAMP)
 site: validate
 	$(BIN)/handbook build $(if $(CLIENT),--client '$(CLIENT)' $(if $(filter command line environment,$(origin EDITION)),--edition $(EDITION)),--edition $(EDITION))
 
+# Every client's handbook (policies/clients/*/) into site-<id>/, one build per CPU core at once
+# (JOBS=n to choose; EDITION=staff: the account teams' versions into site-<id>-staff/).
+sites: validate
+	$(BIN)/handbook sites $(if $(filter command line environment,$(origin EDITION)),--edition $(EDITION)) $(if $(JOBS),--jobs $(JOBS))
+
 # The whole handbook (this EDITION) as one PDF, printed by Debian's chromium; needs fonts-noto-cjk.
 pdf: validate
 	HANDBOOK_PRINT=1 $(BIN)/handbook build --edition $(EDITION)
@@ -57,10 +63,12 @@ render: $(STAMP)
 	$(BIN)/handbook render --out build/pages
 
 # Synthetic handbooks of 100, 1,000 and 10,000 policies, timed stage by stage (takes a while);
-# writes tests/bench/RESULTS.md. SIZES=100,1000 for a shorter run.
+# writes tests/bench/RESULTS.md. SIZES=100,1000 for a shorter run. Then 200 clients over a
+# 1,000-policy base: validation and every client's site (tests/bench/RESULTS-clients.md).
 SIZES ?= 100,1000,10000
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py --sizes $(SIZES)
+	$(BIN)/python tests/bench/clients.py
 
 # Known vulnerabilities in the pinned dependencies; skipped loudly when no advisory data is reachable.
 audit: $(STAMP)

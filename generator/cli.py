@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -286,6 +287,40 @@ def _parser() -> argparse.ArgumentParser:
         "--timings", action="store_true", help="print seconds per stage as JSON on stderr"
     )
     site.set_defaults(run=_build)
+
+    sites = sub.add_parser(
+        "sites",
+        help="build every client's handbook (policies/clients/*/), in parallel processes",
+        description="Validate the handbook and every client, then build each client's handbook "
+        "into site-CLIENT/ (--edition staff: site-CLIENT-staff/), several at once. A client whose "
+        "build fails keeps its previous site; the others are built.",
+    )
+    sites.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml"
+    )
+    sites.add_argument(
+        "--edition",
+        choices=("client", "staff"),
+        default="client",
+        help="client: what each client reads (default); staff: each account team's version",
+    )
+    sites.add_argument(
+        "--jobs", type=int, default=None, help="builds at once (default: one per CPU core)"
+    )
+    sites.add_argument(
+        "--preview", action="store_true", help="build without site URLs (no sitemap, relative feed)"
+    )
+    sites.set_defaults(run=_sites)
+
+    listing = sub.add_parser(
+        "clients",
+        parents=[common],
+        help="list the clients (policies/clients/*/) with their names and addresses",
+        description="List each client's id, name and site address; --json prints the list CI's "
+        "build matrix reads: one entry per client, with the host its handbook is deployed to.",
+    )
+    listing.add_argument("--json", action="store_true", help="a JSON list for a CI matrix")
+    listing.set_defaults(run=_clients)
     return parser
 
 
@@ -315,7 +350,7 @@ def _validate(args: argparse.Namespace) -> int:
     if not scope or any(clients.is_relative_to(s) or s.is_relative_to(clients) for s in scope):
         from .clients import load_clients
 
-        for client in load_clients(result, args.policies):  # each client's files, on the base
+        for client in load_clients(result, args.policies, effective=False):  # on the base
             diagnostics = [*diagnostics, *client.diagnostics]
             files += client.files
     if scope:
@@ -407,6 +442,70 @@ def _build(args: argparse.Namespace) -> int:
     )
     if args.timings:
         print(json.dumps({k: round(v, 3) for k, v in timings.items()}), file=sys.stderr)
+    return EXIT_OK
+
+
+def _sites(args: argparse.Namespace) -> int:
+    from .clients import client_ids, load_clients
+    from .sites import build_all, jobs
+
+    policies = args.config.parent / "policies"
+    ids = client_ids(policies)
+    workers = min(jobs(args.jobs), max(len(ids), 1))  # a wrong --jobs is said before any work
+    if not ids:
+        print(f"{policies}/{CLIENTS}/ 下没有客户文件夹:没有要生成的客户手册。", file=sys.stderr)
+        return EXIT_OK
+    # One check of the base and every client first: a broken base would fail every build alike.
+    result = load_handbook(policies)
+    loaded = load_clients(result, policies, effective=False)
+    found = [*result.diagnostics, *(d for c in loaded for d in c.diagnostics)]
+    if has_errors(found):
+        sys.stderr.write(render(found, result.files + sum(c.files for c in loaded), "text"))
+        print("handbook: 手册或客户文件有错误,没有生成任何客户手册。", file=sys.stderr)
+        return EXIT_INVALID
+    started = time.perf_counter()
+    built = build_all(
+        args.config, policies, edition=args.edition, preview=args.preview, workers=workers
+    )
+    wall = time.perf_counter() - started
+    for b in built:
+        if b.log:
+            sys.stderr.write(f"--- {b.client} ---\n{b.log}")
+        if b.error:
+            print(f"handbook: 客户 {b.client}:{b.error}", file=sys.stderr)
+        else:
+            print(f"{b.site}/:{b.pages} 个 HTML 页面,用时 {b.seconds:.1f} 秒")
+    failed = [b.client for b in built if b.error]
+    total = sum(b.seconds for b in built)
+    print(
+        f"生成了 {len(built) - len(failed)} 个客户手册(共 {len(built)} 个),{workers} 个进程,"
+        f"用时 {wall:.1f} 秒(逐个生成的时间合计 {total:.1f} 秒)"
+        + (f";没有生成:{'、'.join(failed)}" if failed else "")
+    )
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _clients(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from .clients import load_clients
+
+    result = load_handbook(args.policies, args.schemas, args.today)
+    loaded = load_clients(result, args.policies)
+    found = [*result.diagnostics, *(d for c in loaded for d in c.diagnostics)]
+    if has_errors(found):
+        sys.stderr.write(render(found, result.files + sum(c.files for c in loaded), "text"))
+        return EXIT_INVALID
+    rows = []
+    for c in loaded:
+        profile = c.handbook.client.profile  # type: ignore[union-attr]
+        host = urlsplit(profile.site_url).hostname if profile.site_url else None
+        rows.append({"client": c.id, "name": profile.name, "url": profile.site_url, "host": host})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['client']}\t{row['name']}\t{row['url'] or '(没有 site_url)'}")
     return EXIT_OK
 
 

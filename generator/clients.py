@@ -16,11 +16,13 @@ import dataclasses
 import datetime as dt
 import difflib
 import os
+from collections import ChainMap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import parts
+from .audience import visible
 from .errors import Diagnostic, HandbookError, has_errors, sort_diagnostics
 from .loader import Document
 from .model import EditionText, Handbook, Organisation, Party, Policy, Ref, build
@@ -141,7 +143,8 @@ class ClientResult:
 
     @property
     def ok(self) -> bool:
-        return self.handbook is not None and not has_errors(self.diagnostics)
+        """No error in the client's files (its handbook, when asked for, was built)."""
+        return not has_errors(self.diagnostics)
 
 
 def client_ids(policies: Path) -> list[str]:
@@ -162,30 +165,41 @@ def check_id(policies: Path, client: str) -> None:
         raise HandbookError(f"没有客户 {client!r}。已有的客户:{listed}")
 
 
-def load_clients(base: Result, policies: Path, *, cache: bool = False) -> list[ClientResult]:
-    """Load and check every client of the handbook."""
-    return [load_client(base, policies, ident, cache=cache) for ident in client_ids(policies)]
+def load_clients(
+    base: Result, policies: Path, *, cache: bool = False, effective: bool = True
+) -> list[ClientResult]:
+    """Load and check every client of the handbook (`effective`: build each one's handbook)."""
+    return [
+        load_client(base, policies, ident, cache=cache, effective=effective)
+        for ident in client_ids(policies)
+    ]
 
 
-def load_client(base: Result, policies: Path, client: str, *, cache: bool = False) -> ClientResult:
-    """Load one client's files, check them against the base, and build its handbook."""
+def load_client(
+    base: Result, policies: Path, client: str, *, cache: bool = False, effective: bool = True
+) -> ClientResult:
+    """Load one client's files and check them against the base; with `effective`, also build
+    the client's handbook (validation alone does without: its `handbook` is then None)."""
     if base.handbook is None or base.context is None or base.built is None or not base.schemas:
         return ClientResult(client, None)  # the base's own errors are reported already
-    return _ClientRun(base, Path(policies), client, cache).run()
+    return _ClientRun(base, Path(policies), client, cache, effective).run()
 
 
 class _ClientRun:
     """One client checked against the base: its files, its rules, its handbook."""
 
-    def __init__(self, base: Result, policies: Path, client: str, cache: bool) -> None:
+    def __init__(
+        self, base: Result, policies: Path, client: str, cache: bool, effective: bool
+    ) -> None:
         self.base = base
+        self.effective_wanted = effective
         self.handbook: Handbook = base.handbook  # type: ignore[assignment]
         self.client = client
         self.folder = policies / CLIENTS / client
         assert base.context is not None and base.schemas is not None
         self.reader = Pipeline(policies, base.schemas, base.context.today, cache)
         self.ctx = Context(
-            base.context.today, base.schemas, base.context.kinds, _copy(base.context.index)
+            base.context.today, base.schemas, base.context.kinds, _layer(base.context.index)
         )
         self.report = self.ctx.report  # (doc, path, code, message): with the code's severity
         self.error = self.reader.error  # (path, code, message): a file's problem, at its start
@@ -214,13 +228,55 @@ class _ClientRun:
                     self.refs.extend(run(self.ctx, Phase.FIELD, doc, path, text))
         handbook = None
         if profile is not None:
-            handbook = self.effective(profile, extras, omitted, overlaid, changes)
-            docs = {**self.base.built.docs, **{p.id: d for p, d in extras}}  # type: ignore[union-attr]
-            built = Built(handbook, docs, self.base.built.roots, self.refs)  # type: ignore[union-attr]
-            run(self.ctx, Phase.HANDBOOK, built)
-            if not has_errors(self.diagnostics()):
-                run(self.ctx, Phase.SOUND, built)
+            self.whole_handbook_rules(profile, extras)
+            self.overlay_leaks(overlaid)
+            if self.effective_wanted:
+                handbook = self.effective(profile, extras, omitted, overlaid, changes)
         return ClientResult(self.client, handbook, self.diagnostics(), len(self.reader.documents))
+
+    def whole_handbook_rules(self, profile: Profile, extras: list[tuple[Policy, Document]]) -> None:
+        """The HANDBOOK and SOUND rules on the client's own policies, among the base's (whose
+        own content was checked with the base, once: `Built.only`)."""
+        base = self.handbook
+        org = base.organisation
+        organisation = Organisation(
+            org.organisation, org.departments, org.roles, (*org.parties, *_contacts(profile))
+        )
+        policies = (*base.policies, *(p for p, _ in extras))
+        checking = Handbook(base.settings, organisation, base.glossary, policies)
+        built = self.base.built
+        assert built is not None
+        docs = {**built.docs, **{p.id: d for p, d in extras}}
+        mine = Built(checking, docs, built.roots, self.refs, frozenset(p.id for p, _ in extras))
+        run(self.ctx, Phase.HANDBOOK, mine)
+        if not has_errors(self.diagnostics()):
+            run(self.ctx, Phase.SOUND, mine)
+
+    def overlay_leaks(self, overlaid: dict[str, Policy]) -> None:
+        """A role an overlay adds (a recipient, an added checklist item's role) to what the
+        client reads must be one the client edition shows."""
+        targets = {
+            id(doc): doc.data["overlay"] for doc in self.overlays if isinstance(doc.data, dict)
+        }
+        roles = self.handbook.roles
+        for ref in self.refs:
+            policy = overlaid.get(targets.get(id(ref.doc), ""))
+            role = roles.get(ref.target) if ref.kind in ("role", "recipient", "actor") else None
+            if policy is None or role is None or visible(role.audience, "client"):
+                continue
+            if not visible(policy.audience, "client"):
+                continue
+            if ref.path[0] == "checklists":
+                checklist = next(c for c in policy.checklists if c.id == ref.path[1])
+                if not visible(checklist.audience, "client"):
+                    continue
+            self.report(
+                ref.doc,
+                ref.path,
+                "edition-leak",
+                f"客户版会显示这里,但它引用的角色 {role.id}({role.name})不在客户版中。"
+                "请换成客户版可见的角色或客户方联系人,或不在此处引用它。",
+            )
 
     def diagnostics(self) -> list[Diagnostic]:
         """What was found in this client's files (the base's own are the base's to report)."""
@@ -256,7 +312,9 @@ class _ClientRun:
             shown = display_path(entry)
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir() and not entry.is_symlink() and entry.name in sections:
+            if entry.is_symlink() and entry.is_dir() and not inside(entry, self.reader.repo):
+                self.error(shown, *outside(entry))  # one error for the folder, none per file
+            elif entry.is_dir() and entry.name in sections:
                 self.section_folder(entry)
             elif entry.is_dir():
                 self.error(
@@ -503,12 +561,9 @@ class _ClientRun:
             ),
         )
         settings = dataclasses.replace(settings, title=title, editions=editions, site_url=None)
-        contacts = tuple(
-            Party(c.id, c.name, "client", c.summary, ("staff", "client")) for c in profile.contacts
-        )
         org = base.organisation
         organisation = Organisation(
-            org.organisation, org.departments, org.roles, (*org.parties, *contacts)
+            org.organisation, org.departments, org.roles, (*org.parties, *_contacts(profile))
         )
         gone = tuple(
             Omitted(
@@ -531,6 +586,13 @@ class _ClientRun:
         return Handbook(settings, organisation, base.glossary, tuple(policies), client=client)
 
 
+def _contacts(profile: Profile) -> tuple[Party, ...]:
+    """The client's contacts as outside parties, shown to the client and to staff."""
+    return tuple(
+        Party(c.id, c.name, "client", c.summary, ("staff", "client")) for c in profile.contacts
+    )
+
+
 def _unrelated(policy: Policy, omitted: dict[str, int]) -> Policy:
     """The policy without `related` links to policies the client leaves out (nothing else may
     name one: `omit-refused`)."""
@@ -546,13 +608,17 @@ def _below(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _copy(index: Index) -> Index:
-    """A copy of the base's id index a client can add its own ids to."""
+def _layer(index: Index) -> Index:
+    """The base's id index with a layer a client adds its own ids to, the base's untouched.
+
+    Each table reads the client's layer first, then the base's (ChainMap); nothing is copied,
+    so checking a client costs what the client holds, not what the base holds.
+    """
     return Index(
-        ids={k: dict(v) if v is not None else None for k, v in index.ids.items()},
+        ids={k: ChainMap({}, v) if v is not None else None for k, v in index.ids.items()},
         groups_of=index.groups_of,
-        folded={k: dict(v) for k, v in index.folded.items()},
-        names={k: {n: list(v) for n, v in table.items()} for k, table in index.names.items()},
+        folded={k: ChainMap({}, v) for k, v in index.folded.items()},
+        names={k: ChainMap({}, v) for k, v in index.names.items()},
     )
 
 

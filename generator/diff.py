@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from . import gitrepo, labels, parts, prose
+from .client_diff import ADDED, BROKEN, CHANGED, REMOVED, Effect, effects
+from .clients import client_ids
 from .codes import of_stage
 from .errors import Diagnostic, Severity
 from .paths import is_id
@@ -45,6 +47,7 @@ class Side:
     unreadable: dict[str, list[Diagnostic]] = field(default_factory=dict)
     folder: str = "policies"  # the policies folder, from the repository root
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)  # outside parties, by id
+    path: Path | None = None  # the policies folder as read (its clients are read from it)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Summary:
     # (side, diagnostic): files that could not be read or fail the schema, left out of the
     # comparison; they fail the check too
     unreadable: list[tuple[str, Diagnostic]] = field(default_factory=list)
+    clients: list[Effect] = field(default_factory=list)  # the clients whose handbook changes
     markdown: str = ""
 
 
@@ -112,7 +116,9 @@ def _side(policies: Path) -> Side:
             ident = doc.data.get("id") if isinstance(doc.data.get("id"), str) else name.stem
             data[ident] = doc.data
             files[ident] = relative(name)
-    return Side(data, roles, terms, result, files, unreadable, relative(policies), parties)
+    return Side(
+        data, roles, terms, result, files, unreadable, relative(policies), parties, policies
+    )
 
 
 def _by_id(entries: Any) -> dict[str, dict[str, Any]]:
@@ -201,12 +207,51 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
     reviewers = _reviewers([*s.added, *s.changed, *s.retired], new, roles) + _reviewers(
         s.removed, old, before.roles
     )
+    if before.path is not None and after.path is not None:
+        s.clients = effects(before.result, before.path, after.result, after.path)
+        lines += _clients(s.clients, len(client_ids(after.path)))
     if reviewers:
         lines += ["### 需要审核", "", *reviewers, ""]
     if not (s.added or s.changed or s.retired or s.removed or org or broken):
         lines += ["政策内容没有变化。", ""]
     s.markdown = "\n".join(lines).rstrip() + "\n"
     return s
+
+
+CLIENT_ROWS = 20  # values listed per client before "and N more"
+
+
+def _clients(found: list[Effect], count: int) -> list[str]:
+    """The clients whose handbook the change reaches, each with its values before and after."""
+    if not found:
+        return []
+    lines = ["### 客户手册", ""]
+    changed = [e for e in found if e.status == CHANGED]
+    if changed:
+        rest = count - len(changed)
+        lines.append(
+            f"**{len(changed)} 个客户的手册随之改变**"
+            + (f"(其余 {rest} 个不受影响)" if rest > 0 else "")
+            + ";通用内容的其他修改对每个客户都一样,见上文。"
+        )
+        lines.append("")
+    words = {ADDED: "新增的客户", REMOVED: "删除的客户", BROKEN: "客户文件有错误,无法比较"}
+    for e in found:
+        head = f"- **{_text(e.name)}**({_code(e.client)})"
+        if e.status != CHANGED:
+            lines.append(f"{head}:{words[e.status]}")
+            continue
+        lines.append(head)
+        for what, a, b in e.rows[:CLIENT_ROWS]:
+            lines.append(f"  - {_text(what)}:{_text(_short(a))} → {_text(_short(b))}")
+        if len(e.rows) > CLIENT_ROWS:
+            lines.append(f"  - ……另有 {len(e.rows) - CLIENT_ROWS} 处")
+    lines.append("")
+    return lines
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
 
 
 def _policy_change(ident: str, a: dict, b: dict, after: Side, s: Summary) -> list[str]:

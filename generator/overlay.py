@@ -345,5 +345,10 @@ class Applier:
 
 def _element(cls: type, field: str, value: Any, doc: Document, refs: list[Ref], path: tuple) -> Any:
     """Build one element of the list field `field` of `cls` as the model builds it."""
+    return build(_element_type(cls, field), value, doc, refs, path)
+
+
+@cache
+def _element_type(cls: type, field: str) -> Any:
     (element, _) = typing.get_args(typing.get_type_hints(cls, include_extras=True)[field])
-    return build(element, value, doc, refs, path)
+    return element

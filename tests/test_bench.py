@@ -86,3 +86,58 @@ def test_a_small_bench_run_writes_every_table(tmp_path: Path) -> None:
     assert re.search(r"\| [1-9][\d.]* MB \| [1-9][\d,]* KB \|$", build), build
     assert "not measured" not in search and " ms " in search, search
     assert re.search(r"\| \d+\.\d\d s \| \d+\.\d\d s \|", validation), validation
+
+
+def test_synthetic_clients_validate_clean_against_their_base(tmp_path: Path) -> None:
+    from synth import generate_clients
+
+    project = generate(tmp_path / "h", 36)
+    ids = generate_clients(project, 5, 36)
+    assert ids == ["c000", "c001", "c002", "c003", "c004"]
+    proc = subprocess.run(
+        [str(BIN / "handbook"), "validate"],
+        cwd=project,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0 and ":0 个错误," in proc.stdout, proc.stdout + proc.stderr
+    # Profiles, overlays of five base policies, and a policy of its own for every fourth client.
+    files = sorted(
+        p.relative_to(project / "policies/clients").as_posix()
+        for p in (project / "policies/clients").rglob("*.yaml")
+    )
+    assert len(files) == 5 * 6 + 2 and "c004/workflow/c004-own.yaml" in files
+
+
+@pytest.mark.slow
+def test_a_small_clients_bench_run_writes_its_tables(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS-clients.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tests" / "bench" / "clients.py"),
+            "--clients",
+            "3",
+            "--policies",
+            "24",
+            "--sequential",
+            "2",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+        ],  # fmt: skip
+        cwd=REPO,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    table = out.read_text(encoding="utf-8")
+    for heading in ("## Validation", "## Builds", "## Every client's site"):
+        assert heading in table
+    assert re.search(r"^\| \d+ process(es)? \(`--jobs \d+`\) \| 3 \|", table, re.M), table
+    assert "| 1 process (`--jobs 1`) | 2 |" in table

@@ -255,3 +255,120 @@ def test_a_client_site_is_accessible_and_makes_no_foreign_request(
         assert page.locator("article table").count() >= 4
         context.close()
         assert foreign(requests, url) == []
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "repo"
+    for name in ("policies", "schemas", "docs"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project)
+    return project
+
+
+def test_make_sites_builds_every_client_in_parallel_processes(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    run = handbook_cli("sites", "--jobs", "2", cwd=project, timeout=600)
+    assert run.code == 0, run.err
+    for client in EXAMPLE_CLIENTS:
+        assert (project / f"site-{client}/client/index.html").is_file()
+        assert f"site-{client}/:" in run.out
+    assert "生成了 3 个客户手册(共 3 个),2 个进程" in run.out
+    # Each client's sitemap is dated from its own handbook and lists its own address.
+    assert "https://voltline.service.example.com/" in (
+        project / "site-voltline/sitemap.xml"
+    ).read_text(encoding="utf-8")
+
+    # A client with an error stops every build before it starts: no half of the clients built.
+    shutil.rmtree(project / "site-voltline")
+    overlay = project / "policies/clients/voltline/social-media-kpis.yaml"
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace("target: 8", "target: 80"))
+    run = handbook_cli("sites", cwd=project, timeout=600)
+    assert run.code == 1
+    assert "social-media-kpis.yaml:6:5: error:" in run.err and "[out-of-bounds]" in run.err
+    assert "没有生成任何客户手册" in run.err and not (project / "site-voltline").exists()
+    assert handbook_cli("sites", "--jobs", "0", cwd=project).code == 2
+
+
+def test_ci_builds_and_deploys_each_client_in_a_job_of_its_own() -> None:
+    import json
+
+    run = handbook_cli("clients", "--json", cwd=REPO)
+    assert run.code == 0, run.err
+    matrix = json.loads(run.out)
+    assert [(m["client"], m["host"]) for m in matrix] == [
+        ("glowberry", "glowberry.service.example.com"),
+        ("tianmu-foods", "tianmu.service.example.com"),
+        ("voltline", "voltline.service.example.com"),
+    ]
+    workflow = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    listed = next(s for s in jobs["clients"]["steps"] if s.get("id") == "list")
+    assert "handbook clients --json" in listed["run"]
+    site = jobs["client-site"]
+    assert site["needs"] == "clients" and site["strategy"]["fail-fast"] is False
+    assert site["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.clients.outputs.matrix) }}"
+    runs = [s.get("run", "") for s in site["steps"]]
+    assert 'make site CLIENT="$CLIENT"' in runs
+    assert any('"site-$CLIENT/" "$DEPLOY_TARGET/$HOST/"' in r for r in runs)
+    assert any(s.get("run") == "make sites" for s in jobs["check"]["steps"])
+
+
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+def test_a_clients_texts_reach_its_pages_as_text_never_as_html(tmp_path: Path, browser) -> None:
+    from conftest import serve
+
+    project = _project(tmp_path)
+    folder = project / "policies/clients/voltline"
+    profile = folder / "client.yaml"
+    text = profile.read_text(encoding="utf-8")
+    names = (
+        "name: 伏特线科技",
+        "brand: VOLTLINE 伏特线",
+        "    name: 伏特线数码",
+        "    name: 品牌方公关经理",
+    )
+    for old in names:
+        text = text.replace(old, f"{old} {HOSTILE} | `x` [a](javascript:alert(3))", 1)
+    text = text.replace("    reason: 只托管社交账号", f"    reason: {HOSTILE[:40]}只托管社交账号")
+    profile.write_text(text, encoding="utf-8")
+    base = load_handbook(project / "policies", SCHEMAS, today=EXAMPLE_TODAY)
+    found = load_client(base, project / "policies", "voltline")
+    assert found.ok, [str(d) for d in found.diagnostics]
+    site = tmp_path / "site"
+    run = build(project, site, {"HANDBOOK_CLIENT": "voltline", "HANDBOOK_EDITION": "client"})
+    assert run.returncode == 0, run.stderr
+    with serve(site) as url:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in ("/", "/client/", "/communication/client-reporting/", "/roles/"):
+            page.goto(url + path)
+            live = page.evaluate(
+                """() => [...document.querySelectorAll('article img[src="x"], article script,'
+                    + ' article [onerror], article a[href^="javascript:"]')].length"""
+            )
+            assert live == 0, path
+            assert "onerror=alert(1)" in page.inner_text("article") or path == "/roles/", path
+        page.close()
+    assert dialogs == []
+
+
+def test_a_client_folder_reads_nothing_outside_the_repository(
+    handbook_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.yaml").write_text("id: secret\n", encoding="utf-8")
+    acme = handbook_dir / "clients/acme"
+    (acme / "workflow").rename(acme / "kept")
+    (acme / "workflow").symlink_to(outside, target_is_directory=True)
+    (acme / "linked.yaml").symlink_to(outside / "secret.yaml")
+    (handbook_dir / "clients/zeta").symlink_to(outside, target_is_directory=True)
+    base = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    acme_result, zeta = load_clients(base, handbook_dir)
+    shown = sorted((Path(d.file).name, d.code) for d in acme_result.diagnostics)
+    assert shown == [("kept", "client-folder"), ("linked.yaml", "outside-repository"),
+                     ("workflow", "outside-repository")]  # fmt: skip
+    assert [d.code for d in zeta.diagnostics] == ["outside-repository"]
+    # Only the links are reported: nothing behind them was parsed (no schema error of its own).

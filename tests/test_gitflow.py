@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -551,7 +552,9 @@ def test_a_pull_request_runs_the_shipped_workflow_steps(repo: Path, run_cli) -> 
         script = script.replace('"$GITHUB_OUTPUT"', "/dev/null").replace(
             '"$GITHUB_STEP_SUMMARY"', "/dev/null"
         )
-        script = script.replace("make site", "handbook build")  # what `make site` runs after set-up
+        # what `make sites` and `make site` run after set-up
+        script = script.replace("make sites", "handbook sites")
+        script = script.replace("make site", "handbook build")
         proc = subprocess.run(
             ["bash", "-ec", script], cwd=repo, env=env, capture_output=True, text=True, timeout=300
         )
@@ -639,3 +642,45 @@ def test_diff_lists_changes_to_outside_parties(repo: Path, run_cli) -> None:
     assert "- 新增外部相关方:市场监管局(`regulator`)" in run.out
     assert "- 修改外部相关方:电商平台\\(天猫、抖店\\)(`platform`)" in run.out
     assert "角色:" not in run.out  # the roles themselves did not change
+
+
+def test_diff_names_the_clients_a_change_reaches_with_each_ones_values(repo: Path) -> None:
+    from generator.diff import compare_refs
+
+    policies = repo / "policies"
+    beta = policies / "clients/beta"
+    (beta).mkdir()
+    (beta / "client.yaml").write_text(
+        "name: 乙客户\ncontract: {start: 2026-01-01}\nservices: [store-ops]\n", encoding="utf-8"
+    )
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "a second client")
+    kpis = policies / "data/kpis.yaml"
+    # The base's refund target: acme sets its own (3), beta takes the base's.
+    edit(kpis, "    target: 5\n", "    target: 4\n")
+    edit(repo / "policies/clients/acme/report.yaml", "within: 15m", "within: 10m")
+    summary = compare_refs(repo, "main", None)
+    effects = {e.client: e for e in summary.clients}
+    assert sorted(effects) == ["acme", "beta"]
+    # The channel that keeps the KPI's target (抖店 sets only its alert) moves with it.
+    assert effects["beta"].rows == (
+        ("《店铺指标》退款率 · 目标值", "5%", "4%"),
+        ("《店铺指标》退款率(抖店) · 目标值", "5%", "4%"),
+    )
+    # The base's target is not acme's; acme's own overlay change is.
+    assert effects["acme"].rows == (("《汇报机制》工作时间咨询 · 时限", "15 分钟", "10 分钟"),)
+    assert "**2 个客户的手册随之改变**" in summary.markdown
+    assert "- **乙客户**(`beta`)\n  - 《店铺指标》退款率 · 目标值:5% → 4%" in summary.markdown
+    edit(kpis, "    target: 4\n", "    target: 5\n")
+    edit(kpis, "    warning: 8\n", "    warning: 7\n")
+    rows = {e.client: e.rows for e in compare_refs(repo, "main", None).clients}
+    assert rows["beta"] == (
+        ("《店铺指标》退款率 · 预警值", "8%", "7%"),
+        ("《店铺指标》退款率(抖店) · 预警值", "8%", "7%"),
+    )
+    # A client added or removed is named as such.
+    shutil.rmtree(beta)
+    assert [(e.client, e.status) for e in compare_refs(repo, "main", None).clients][-1] == (
+        "beta",
+        "removed",
+    )

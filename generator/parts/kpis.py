@@ -56,6 +56,7 @@ class Kpi:
 
 
 LABEL = "指标"
+FIELDS = ("target", "warning", "alert")  # a KPI's thresholds, in the order `thresholds` gives
 NAMES = ("目标", "预警", "告警")
 
 

@@ -33,7 +33,7 @@ def numbered_once(ctx: Context, policy: Policy, doc: Document, folder: str) -> N
 @rule(Phase.HANDBOOK, "dangling-clause")
 def cited_clauses_exist(ctx: Context, built: Built) -> None:
     """A step's or checklist item's `basis` cites a clause its policy (or the one named) has."""
-    owners = {id(built.docs[p.id]): p for p in built.handbook.policies}
+    owners = {id(built.docs[p.id]): p for p in built.checked()}
     policies = built.handbook.policy_map
     defined = ctx.index.ids.get("policy")
     for ref in built.refs:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import parts
 from ..codes import severity
 from ..errors import Diagnostic
 from ..loader import Document
-from ..model import Handbook, Ref
+from ..model import Handbook, Policy, Ref
 from ..names import fold
 from ..schemas import SchemaSet
 
@@ -70,9 +71,11 @@ class Index:
     def name(self, namespace: str, ident: str, name: object, what: str) -> None:
         """Record that `name` names `ident` (its title, term or alias), to recognise it later."""
         if isinstance(name, str) and fold(name):
-            named = self.names.setdefault(namespace, {}).setdefault(fold(name), [])
+            table = self.names.setdefault(namespace, {})
+            named = table.get(fold(name), ())
             if all(n.ident != ident for n in named):
-                named.append(Named(ident, name, what))
+                # a new list, never an append: a client's index layers over the base's lists
+                table[fold(name)] = [*named, Named(ident, name, what)]
 
     def named(self, namespace: str, text: str) -> list[Named]:
         """What in `namespace` is called `text` (ignoring case, width and spaces)."""
@@ -87,6 +90,17 @@ class Built:
     docs: dict[str, Document]  # policy id -> its document
     roots: dict[str, Document]  # handbook, roles, glossary -> its document
     refs: list[Ref]  # every reference, Markdown links included
+    # The policies whose content is checked: None, all of them; a client's own policies when a
+    # client is checked against the base (clients.py), whose settings, organisation and
+    # policies were checked with the base, once. `refs` are then the client's only.
+    only: frozenset[str] | None = None
+
+    def checked(self) -> Iterator[Policy]:
+        """The policies whose content this run checks."""
+        if self.only is None:
+            return iter(self.handbook.policies)
+        policies = self.handbook.policy_map
+        return (policies[i] for i in sorted(self.only) if i in policies)
 
 
 @dataclass

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .. import parts
 from ..edition import NAMES, visible
 from ..loader import Document
+from ..model import Policy
 from .context import Built, Context
+from .refs import SERVED
 from .registry import Phase, rule
 
 EDITIONS = ("client", "public")
@@ -15,13 +16,25 @@ EDITIONS = ("client", "public")
 def references_stay_visible(ctx: Context, built: Built) -> None:
     """What an edition shows references only roles, terms, policies and items it shows too."""
     handbook, docs, roots = built.handbook, built.docs, built.roots
-    owners = {id(docs[p.id]): p for p in handbook.policies}
+    owners = {id(docs[p.id]): p for p in built.checked()}  # what cites: the refs' policies
     # Bound once: Handbook.roles/terms/policy_map build a new dict on every access.
     roles = handbook.roles
     parties = handbook.parties
     terms = handbook.terms
     policies = handbook.policy_map
-    part_owner = {item.id: p for p in handbook.policies for _, item in parts.named(p)}
+    # The policy an item belongs to, found through the index: no table of every item per run.
+    item_namespaces = {"kpi": ("kpi",), "severity": ("severity",), "serves": SERVED}
+    every: dict[int, Policy] = {} if built.only is not None else owners
+
+    def item_owner(kind: str, ident: str) -> Policy | None:
+        if not every:  # a client's run: every policy by document, when first needed
+            every.update({id(docs[p.id]): p for p in handbook.policies})
+        for namespace in item_namespaces[kind]:
+            place = (ctx.index.ids.get(namespace) or {}).get(ident)
+            if place is not None:
+                return every.get(id(place.doc))
+        return None
+
     for edition in EDITIONS:
         for ref in built.refs:
             policy = owners.get(id(ref.doc))
@@ -84,7 +97,7 @@ def references_stay_visible(ctx: Context, built: Built) -> None:
                         ref.offset,
                     )
             elif kind in ("kpi", "severity", "serves"):
-                owner = part_owner.get(target.partition("/")[0])
+                owner = item_owner(kind, target.partition("/")[0])
                 if owner is not None and not visible(owner.audience, edition):
                     _leak(
                         ctx,
@@ -99,6 +112,8 @@ def references_stay_visible(ctx: Context, built: Built) -> None:
 @rule(Phase.SOUND, "edition-leak")
 def departments_stay_visible(ctx: Context, built: Built) -> None:
     """A role an edition shows belongs to a department it shows."""
+    if built.only is not None:
+        return  # the organisation is the base's, checked with it
     departments = {d.id: d for d in built.handbook.organisation.departments}
     for edition in EDITIONS:
         for i, role in enumerate(built.handbook.organisation.roles):
@@ -119,7 +134,7 @@ def sections_stay_visible(ctx: Context, built: Built) -> None:
     """A policy an edition shows sits in a section it shows."""
     sections = {s.id: s for s in built.handbook.sections}
     for edition in EDITIONS:
-        for policy in built.handbook.policies:
+        for policy in built.checked():
             section = sections.get(policy.section)
             if (
                 visible(policy.audience, edition)
@@ -153,6 +168,8 @@ def one_address_per_edition(ctx: Context, built: Built) -> None:
     (a client edition deployed over the staff site, or the staff site over the public one)."""
     from ..publish import configured
 
+    if built.only is not None:
+        return  # the base's settings, checked with it (a client's address: clients.py)
     doc = built.roots["handbook"]
     seen: list[tuple[str, str]] = []  # (address with a final "/", lower case; edition)
     for edition in ("staff", *EDITIONS):

@@ -184,6 +184,8 @@ def actors_unique(ctx: Context, namespace: str, ident: str, doc: Document, path:
 @rule(Phase.HANDBOOK, "reserved-id")
 def section_page_names(ctx: Context, built: Built) -> None:
     """A section id names no page of the site's own."""
+    if built.only is not None:
+        return  # the base's sections, checked with it
     for section in built.handbook.sections:
         page = reserved.clash(section.id, "section")
         if page is not None and section.origin is not None:
@@ -195,17 +197,30 @@ def section_page_names(ctx: Context, built: Built) -> None:
 def former_ids(ctx: Context, built: Built) -> None:
     """Old URLs redirect to the policy now: each must be free, and claimed by one policy only."""
     handbook = built.handbook
-    pages = {f"{p.section}/{p.id}": p.id for p in handbook.policies}
+    policies = handbook.policy_map
+
+    def page(path: str) -> str | None:
+        """The policy whose page is at section/id now, if any."""
+        section, _, ident = path.rpartition("/")
+        found = policies.get(ident)
+        return ident if found is not None and found.section == section else None
+
     claimed: dict[str, str] = {}
-    for policy in handbook.policies:
+    if built.only is not None:  # a client's policies: the base's old addresses are taken
+        for policy in handbook.policies:
+            for former in policy.former_ids if policy.id not in built.only else ():
+                claimed.setdefault(
+                    former if "/" in former else f"{policy.section}/{former}", policy.id
+                )
+    for policy in built.checked():
         for i, former in enumerate(policy.former_ids):
             path = former if "/" in former else f"{policy.section}/{former}"
             steps = former.split("/")
             taken = next(filter(None, (reserved.clash(p, "former") for p in steps)), None)
             if taken is not None:
                 why = f"这是站点留给自己页面的名字({taken})"
-            elif path in pages:
-                why = f"{path} 是政策 {pages[path]} 现在的地址"
+            elif page(path) is not None:
+                why = f"{path} 是政策 {page(path)} 现在的地址"
             elif path in claimed:
                 why = f"政策 {claimed[path]} 已经声明了同一个旧地址"
             else:

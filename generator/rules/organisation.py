@@ -9,6 +9,8 @@ from .registry import Phase, rule
 @rule(Phase.HANDBOOK, "group-department")
 def groups_in_department(ctx: Context, built: Built) -> None:
     """A role's group is one of its department's groups."""
+    if built.only is not None:
+        return  # the organisation is the base's, checked with it
     doc = built.roots["roles"]
     for i, role in enumerate(built.handbook.organisation.roles):
         groups = ctx.index.groups_of.get(role.department)
@@ -25,6 +27,8 @@ def groups_in_department(ctx: Context, built: Built) -> None:
 @rule(Phase.HANDBOOK, "reporting-cycle")
 def no_reporting_cycle(ctx: Context, built: Built) -> None:
     """Following reports_to never comes back to where it started."""
+    if built.only is not None:
+        return  # the organisation is the base's, checked with it
     doc = built.roots["roles"]
     roles = built.handbook.roles
     cycles_seen: set[frozenset[str]] = set()

@@ -65,10 +65,13 @@ def defined(ctx: Context, refs: list[Ref]) -> None:
         )
 
 
+SERVED = ("procedure", "playbook", "kpi")  # what a checklist item's `serves` may name
+
+
 @rule(Phase.REFS, "dangling-serves")
 def served(ctx: Context, refs: list[Ref]) -> None:
     """A checklist item serves a procedure or playbook (optionally one step) or a KPI."""
-    namespaces = ("procedure", "playbook", "kpi")
+    namespaces = SERVED
     tables = [ctx.index.ids.get(ns) for ns in namespaces]
     if any(t is None for t in tables):
         return

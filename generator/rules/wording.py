@@ -14,7 +14,7 @@ def enforceable_wording(ctx: Context, built: Built) -> None:
     chosen = handbook.settings.vague_terms
     terms = lint.DEFAULT_TERMS if chosen is None else tuple((v.term, v.suggest) for v in chosen)
     names = tuple(r.name for r in handbook.organisation.roles if r.name)
-    for policy in handbook.policies:
+    for policy in built.checked():
         doc = built.docs[policy.id]
         for found in lint.find(doc.data, terms, names):
             ctx.report_in_text(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 KINDS = ("scope", "workflow", "communication", "data", "crisis", "compliance")
+CLIENT_KINDS = ("communication", "data")  # what clients read (audience [staff, client])
 ROLES = (
     "operations-director",
     "director-assistant",
@@ -32,7 +33,6 @@ ROLES = (
     "planning-manager",
     "campaign-planner",
     "designer",
-    "product-manager",
     "tech-manager",
     "engineer",
 )
@@ -161,7 +161,7 @@ def policy(n: int, kind: str, total: int, rng: random.Random) -> str:
         f"summary: {q(f'{brand}的{subject}:由谁负责、多长时间内完成、做到什么程度。')}",
         f"owner: {owner}",
         f"approver: {approver}",
-        "audience: [staff]",
+        f"audience: {'[staff, client]' if kind in CLIENT_KINDS else '[staff]'}",
         "status: active",
         'version: "1.1.0"',
         "effective: 2026-03-01",
@@ -196,6 +196,8 @@ def policy(n: int, kind: str, total: int, rng: random.Random) -> str:
             f"    title: {q(f'{subject}清单 {n}')}",
             f"    role: {role}",
             f"    frequency: {rng.choice(['daily', 'weekly', 'monthly'])}",
+            "    client_may_set:",
+            "      items: {add: true}",
             "    items:",
         ]
         for i in range(rng.randint(3, 5)):
@@ -251,12 +253,18 @@ def _communication(pid: str, n: int, rng: random.Random) -> list[str]:
         '    due: {weekday: 1, time: "12:00"}',
         f"    prepared_by: {rng.choice(ROLES)}",
         "    recipients: [client, account-manager]",
+        "    client_may_set:",
+        "      due: {}",
+        "      recipients: {add: true}",
         "    contents:",
         *(f"      - {q(sentence(rng))}" for _ in range(3)),
         "commitments:",
-        f"  - situation: {q(sentence(rng))}",
+        f"  - id: {pid}-reply",
+        f"    situation: {q(sentence(rng))}",
         "    within: 30m",
         f"    who: {rng.choice(ROLES)}",
+        "    client_may_set:",
+        "      within: {max: 30m}",
     ]
 
 
@@ -276,6 +284,10 @@ def _data(pid: str, n: int, rng: random.Random) -> list[str]:
             "    frequency: weekly",
             "    source: 生意参谋",
             f"    owner: {rng.choice(ROLES)}",
+            "    client_may_set:",
+            "      target: {min: 50, max: 150}",
+            "      warning: {min: 40, max: 140}",
+            "      alert: {min: 30, max: 130}",
         ]
     return out
 
@@ -358,6 +370,64 @@ def generate(root: Path, count: int, seed: int = 20261123) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root)
     shutil.copytree(REPO / "docs", root / "docs")
     return root
+
+
+def generate_clients(root: Path, count: int, policies: int, seed: int = 20261128) -> list[str]:
+    """Write `count` clients over the `policies`-policy handbook at `root`: each a profile,
+    overlays of five base policies (KPI targets, a response time, report recipients, a
+    checklist item) and, for every fourth client, a policy of its own."""
+    rng = random.Random(seed + count)
+    base = root / "policies"
+    of = {kind: [n for n in range(policies) if KINDS[n % len(KINDS)] == kind] for kind in KINDS}
+    services = [f"p{n:05d}-svc" for n in of["scope"]]
+    ids = []
+    for c in range(count):
+        ident = f"c{c:03d}"
+        ids.append(ident)
+        folder = base / "clients" / ident
+        folder.mkdir(parents=True)
+        brand = rng.choice(BRANDS)
+        (folder / "client.yaml").write_text(
+            "\n".join(
+                [
+                    f"name: {q(f'合成客户 {c}')}",
+                    f"brand: {q(brand)}",
+                    "contract: {start: 2026-01-01, end: 2026-12-31}",
+                    f"services: [{', '.join(sorted(rng.sample(services, 3)))}]",
+                    "channels:",
+                    f"  - {{platform: 天猫, name: {q(brand + str(c))}}}",
+                    "contacts:",
+                    f"  - {{id: {ident}-buyer, name: 客户方运营, summary: {q(sentence(rng))}}}",
+                    "team:",
+                    f"  - role: {rng.choice(ROLES)}",
+                    f'maintainers: ["@synth/{ident}-team"]',
+                    f"site_url: https://{ident}.clients.example.com/",
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        for n in rng.sample(of["data"], 3):
+            pid = f"p{n:05d}"
+            (folder / f"{pid}.yaml").write_text(
+                f"overlay: {pid}\nkpis:\n  {pid}-kpi0: {{target: {rng.randint(95, 140)}}}\n"
+                f"  {pid}-kpi1: {{warning: {rng.randint(80, 95)}, alert: {rng.randint(60, 79)}}}\n",
+                encoding="utf-8",
+            )
+        for n in rng.sample(of["communication"], 2):
+            pid = f"p{n:05d}"
+            (folder / f"{pid}.yaml").write_text(
+                f"overlay: {pid}\ncommitments:\n  {pid}-reply: {{within: 15m}}\n"
+                f"reports:\n  {pid}-report:\n    recipients: {{add: [{ident}-buyer]}}\n",
+                encoding="utf-8",
+            )
+        if c % 4 == 0:
+            (folder / "workflow").mkdir()
+            text = policy(policies + c, "workflow", policies, rng).replace(
+                f"p{policies + c:05d}", f"{ident}-own"
+            )
+            (folder / "workflow" / f"{ident}-own.yaml").write_text(text, encoding="utf-8")
+    return ids
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ class Effect:
     name: str
     status: str  # ADDED, REMOVED, CHANGED or BROKEN (a side could not be loaded)
     rows: tuple[tuple[str, str, str], ...] = ()
+    # the client's own policies whose content changed without a new version or change-log entry
+    unrecorded: tuple[tuple[str, str, str], ...] = ()  # (id, title, what is missing)
 
 
 def effects(before: Result, before_dir: Path, after: Result, after_dir: Path) -> list[Effect]:
@@ -53,9 +55,32 @@ def effects(before: Result, before_dir: Path, after: Result, after_dir: Path) ->
                 out.append(Effect(client, _name(a) or client, BROKEN))
             continue
         rows = _compare(_values(a.handbook, before.schemas), _values(b.handbook, after.schemas))
-        if rows:
-            out.append(Effect(client, _name(b) or client, CHANGED, tuple(rows)))
+        edited, unrecorded = _own(a.own, b.own)
+        if rows or edited:
+            effect = Effect(client, _name(b) or client, CHANGED, (*rows, *edited), unrecorded)
+            out.append(effect)
     return out
+
+
+def _own(old: dict[str, dict], new: dict[str, dict]) -> tuple[list, tuple]:
+    """The client's own policies present on both sides whose content changed: a row for each,
+    and those changed (while in force) without a new version or change-log entry."""
+    rows, unrecorded = [], []
+    for ident in sorted(set(old) & set(new)):
+        a, b = old[ident], new[ident]
+        if a == b:
+            continue
+        title = str(b.get("title") or ident)
+        va, vb = a.get("version"), b.get("version")
+        rows.append((f"本客户专有的政策《{title}》", f"版本 {va}", f"版本 {vb},内容已修改"))
+        if "active" in (a.get("status"), b.get("status")):
+            logged = [e for e in b.get("changelog") or [] if e not in (a.get("changelog") or [])]
+            missing = [
+                w for w, ok in (("升级版本号", va != vb), ("新增变更记录", logged)) if not ok
+            ]
+            if missing:
+                unrecorded.append((ident, title, "、".join(missing)))
+    return rows, tuple(unrecorded)
 
 
 def _name(result: ClientResult) -> str | None:

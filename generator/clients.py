@@ -140,6 +140,7 @@ class ClientResult:
     handbook: Handbook | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # how many of the client's files were read
+    own: dict[str, dict] = field(default_factory=dict)  # its own policies' data, by id
 
     @property
     def ok(self) -> bool:
@@ -232,7 +233,10 @@ class _ClientRun:
             self.overlay_leaks(overlaid)
             if self.effective_wanted:
                 handbook = self.effective(profile, extras, omitted, overlaid, changes)
-        return ClientResult(self.client, handbook, self.diagnostics(), len(self.reader.documents))
+        own = {p.id: doc.data for p, doc in extras}
+        return ClientResult(
+            self.client, handbook, self.diagnostics(), len(self.reader.documents), own
+        )
 
     def whole_handbook_rules(self, profile: Profile, extras: list[tuple[Policy, Document]]) -> None:
         """The HANDBOOK and SOUND rules on the client's own policies, among the base's (whose

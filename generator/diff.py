@@ -175,6 +175,13 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
     details: list[str] = []
     for ident in s.changed + s.retired:
         details += _policy_change(ident, old[ident], new[ident], after, s)
+    if before.path is not None and after.path is not None:
+        s.clients = effects(before.result, before.path, after.result, after.path)
+        s.problems += [
+            f"客户 {_code(e.client)} 专有的《{_text(title)}》({_code(ident)}):内容改了,请{missing}。"
+            for e in s.clients
+            for ident, title, missing in e.unrecorded
+        ]
     if s.problems:
         lines.append("> [!WARNING]")
         lines.append("> 以下修改需要先补上版本号或变更记录才能合并:")
@@ -208,7 +215,6 @@ def summarise(before: Side, after: Side, base: str, head: str) -> Summary:
         s.removed, old, before.roles
     )
     if before.path is not None and after.path is not None:
-        s.clients = effects(before.result, before.path, after.result, after.path)
         lines += _clients(s.clients, len(client_ids(after.path)))
     if reviewers:
         lines += ["### 需要审核", "", *reviewers, ""]

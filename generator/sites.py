@@ -1,7 +1,7 @@
 """`handbook sites`: every client's handbook, built in parallel processes on one machine.
 
-Each client is one `build_site` (site.py) in a worker process: its own MkDocs run, its own
-staging folder swapped in only when it succeeded, so one client's failure leaves the others'
+Each client is one `build_site` (site.py) in a process forked for it: its own MkDocs run, its
+own staging folder swapped in only when it succeeded, so one client's failure leaves the others'
 sites built and its own previous site untouched. The worker's log is kept and printed under
 the client's name, not interleaved with the others'.
 """
@@ -13,9 +13,10 @@ import logging
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
+from typing import Any
 
 from . import clients
 from .errors import HandbookError
@@ -58,12 +59,48 @@ def build_all(
         clients.check_id(policies, ident)  # a folder that is no id never names a site folder
     count = min(jobs(workers), max(len(ids), 1))
     tasks = [(config, ident, edition, preview) for ident in ids]
-    if count == 1:
+    if os.name != "posix":  # no fork: one build after another in this process
         return [_build_one(task) for task in tasks]
-    # fork: a worker starts with the parent's imports (MkDocs, Material, jieba) already loaded.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(_build_one, tasks))
+    return _forked(tasks, count)
+
+
+def _forked(tasks: list[tuple[Path, str, str, bool]], count: int) -> list[Built]:
+    """Each build in a process of its own, forked from this one, `count` at a time.
+
+    A fresh fork per client starts with the imports (MkDocs, Material, jieba) already loaded,
+    and ends with everything one build made: a worker reused for the next client would keep
+    the previous model (the plugin freezes it out of the collector) and grow with every build.
+    """
+    context = multiprocessing.get_context("fork")
+    pending = list(tasks)
+    running: dict[Any, tuple[Any, tuple]] = {}  # reading end -> (process, task)
+    done: dict[str, Built] = {}
+    while pending or running:
+        while pending and len(running) < count:
+            task = pending.pop(0)
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(task, writer))
+            process.start()
+            writer.close()
+            running[reader] = (process, task)
+        for reader in wait(list(running)):
+            process, task = running.pop(reader)
+            try:
+                built = reader.recv()
+            except EOFError:  # the process died before it could answer (killed, out of memory)
+                _, client, edition, _ = task
+                built = Built(
+                    client, clients.site_dir(client, edition), 0.0, error="生成进程意外退出"
+                )
+            reader.close()
+            process.join()
+            done[built.client] = built
+    return [done[client] for _, client, _, _ in tasks]
+
+
+def _child(task: tuple[Path, str, str, bool], writer: Any) -> None:
+    writer.send(_build_one(task))
+    writer.close()
 
 
 def _build_one(task: tuple[Path, str, str, bool]) -> Built:

@@ -684,3 +684,27 @@ def test_diff_names_the_clients_a_change_reaches_with_each_ones_values(repo: Pat
         "beta",
         "removed",
     )
+
+
+def test_diff_holds_a_clients_own_policy_to_the_version_rule(repo: Path) -> None:
+    from generator.diff import compare_refs
+
+    own = repo / "policies/clients/acme/workflow/acme-gifts.yaml"
+    edit(
+        own,
+        "summary: 示例客户的赠品如何入库和核对。",
+        "summary: 示例客户的赠品如何入库、核对和补货。",
+    )
+    summary = compare_refs(repo, "main", None)
+    (acme,) = summary.clients
+    assert ("本客户专有的政策《赠品管理》", "版本 1.0.0", "版本 1.0.0,内容已修改") in acme.rows
+    assert summary.problems == [
+        "客户 `acme` 专有的《赠品管理》(`acme-gifts`):内容改了,请升级版本号、新增变更记录。"
+    ]
+    edit(own, 'version: "1.0.0"', 'version: "1.1.0"')
+    edit(
+        own,
+        "changelog:\n",
+        'changelog:\n  - version: "1.1.0"\n    date: 2026-06-10\n    summary: 加上补货。\n',
+    )
+    assert compare_refs(repo, "main", None).problems == []

@@ -22,19 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import parts
-from .audience import visible
+from .audience import EDITIONS as AUDIENCES
+from .audience import NAMES, visible
+from .codes import severity
 from .errors import Diagnostic, HandbookError, has_errors, sort_diagnostics
 from .loader import Document
 from .model import EditionText, Handbook, Organisation, Party, Policy, Ref, build
-from .overlay import Applier, Change
+from .overlay import Applier, Change, rebuilt
 from .paths import inside, is_id, outside
 from .pipeline import CLIENTS, Pipeline, Result, display_path
 from .publish import configured
 from .records import PolicyId, RoleId
 from .rules import Built, Context, Index, Phase, collect_policy, define, run
+from .rules.refs import SERVED
 
 PROFILE = "client.yaml"
 EDITIONS = ("client", "staff")  # a client's handbook as the client reads it; the account team's
+# Folder names no client may have (an edition's name: site-client/ is the base's client
+# edition), nor a name ending in -staff (site-<id>-staff/ is client <id>'s team version).
+RESERVED = AUDIENCES
 
 
 def edition_refused(edition: str) -> str:
@@ -140,6 +146,7 @@ class ClientResult:
     handbook: Handbook | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0  # how many of the client's files were read
+    site: tuple[str, Document] | None = None  # its site_url, with client.yaml (to say where)
     own: dict[str, dict] = field(default_factory=dict)  # its own policies' data, by id
 
     @property
@@ -170,10 +177,35 @@ def load_clients(
     base: Result, policies: Path, *, cache: bool = False, effective: bool = True
 ) -> list[ClientResult]:
     """Load and check every client of the handbook (`effective`: build each one's handbook)."""
-    return [
+    results = [
         load_client(base, policies, ident, cache=cache, effective=effective)
         for ident in client_ids(policies)
     ]
+    # Each client's handbook at its own address: deploying one must never replace another.
+    taken: list[tuple[str, str]] = []
+    for result in results:
+        if result.site is None:
+            continue
+        url, doc = result.site
+        other = _sharing(url, taken)
+        if other is not None:
+            line, column = doc.locate(("site_url",))
+            result.diagnostics = sort_diagnostics(
+                [
+                    *result.diagnostics,
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        column,
+                        severity("site-url-shared"),
+                        "site-url-shared",
+                        f"{url} 与{other}的网址相同,或一个在另一个之下:部署一个客户手册会覆盖另一个。"
+                        "请给每个客户一个自己的地址。",
+                    ),
+                ]
+            )
+        taken.append((url, f"客户 {result.id}"))
+    return results
 
 
 def load_client(
@@ -202,6 +234,7 @@ class _ClientRun:
         self.ctx = Context(
             base.context.today, base.schemas, base.context.kinds, _layer(base.context.index)
         )
+        self.base_docs = base.built.docs  # base policy id -> its document
         self.report = self.ctx.report  # (doc, path, code, message): with the code's severity
         self.error = self.reader.error  # (path, code, message): a file's problem, at its start
         self.refs: list[Ref] = []
@@ -219,23 +252,24 @@ class _ClientRun:
             return ClientResult(self.client, None, self.diagnostics(), len(self.reader.documents))
         profile = self.profile()
         extras = self.extra_policies()
-        omitted = self.omitted(profile)
-        overlaid, changes = self.apply_overlays(omitted)
-        run(self.ctx, Phase.REFS, self.refs)
         for doc in [d for d in (self.profile_doc, *(e for e, _ in self.extras)) if d is not None]:
             if self.reader.valid.get(str(doc.path)) is doc:
                 kind = "client" if doc is self.profile_doc else None
                 for path, text in self.reader.markdown_fields(doc, kind):
                     self.refs.extend(run(self.ctx, Phase.FIELD, doc, path, text))
+        omitted = self.omitted(profile)  # after the links: the client's own may name one
+        overlaid, changes = self.apply_overlays(omitted)
+        run(self.ctx, Phase.REFS, self.refs)
         handbook = None
         if profile is not None:
             self.whole_handbook_rules(profile, extras)
-            self.overlay_leaks(overlaid)
+            self.overlay_leaks(overlaid, extras)
             if self.effective_wanted:
                 handbook = self.effective(profile, extras, omitted, overlaid, changes)
         own = {p.id: doc.data for p, doc in extras}
+        site = (profile.site_url, self.profile_doc) if profile and profile.site_url else None
         return ClientResult(
-            self.client, handbook, self.diagnostics(), len(self.reader.documents), own
+            self.client, handbook, self.diagnostics(), len(self.reader.documents), site, own
         )
 
     def whole_handbook_rules(self, profile: Profile, extras: list[tuple[Policy, Document]]) -> None:
@@ -256,31 +290,55 @@ class _ClientRun:
         if not has_errors(self.diagnostics()):
             run(self.ctx, Phase.SOUND, mine)
 
-    def overlay_leaks(self, overlaid: dict[str, Policy]) -> None:
-        """A role an overlay adds (a recipient, an added checklist item's role) to what the
-        client reads must be one the client edition shows."""
+    def overlay_leaks(
+        self, overlaid: dict[str, Policy], extras: list[tuple[Policy, Document]]
+    ) -> None:
+        """What an overlay adds to what the client reads (a recipient, an added checklist item's
+        role or what it serves) must be something the client edition shows: an outside party
+        or role the client may see, an item of a policy the client may see."""
         targets = {
-            id(doc): doc.data["overlay"] for doc in self.overlays if isinstance(doc.data, dict)
+            id(doc): doc.data["overlay"]
+            for doc in self.overlays
+            if self.reader.valid.get(str(doc.path)) is doc
         }
-        roles = self.handbook.roles
+        roles, parties = self.handbook.roles, self.handbook.parties  # the base's: not contacts
+        owners = {id(doc): p for p in self.handbook.policies if (doc := self.base_docs.get(p.id))}
+        owners |= {id(doc): p for p, doc in extras}
         for ref in self.refs:
             policy = overlaid.get(targets.get(id(ref.doc), ""))
-            role = roles.get(ref.target) if ref.kind in ("role", "recipient", "actor") else None
-            if policy is None or role is None or visible(role.audience, "client"):
-                continue
-            if not visible(policy.audience, "client"):
+            if policy is None or not visible(policy.audience, "client"):
                 continue
             if ref.path[0] == "checklists":
                 checklist = next(c for c in policy.checklists if c.id == ref.path[1])
                 if not visible(checklist.audience, "client"):
                     continue
-            self.report(
-                ref.doc,
-                ref.path,
-                "edition-leak",
-                f"客户版会显示这里,但它引用的角色 {role.id}({role.name})不在客户版中。"
-                "请换成客户版可见的角色或客户方联系人,或不在此处引用它。",
-            )
+            what = self.hidden(ref, roles, parties, owners)
+            if what is not None:
+                self.report(
+                    ref.doc,
+                    ref.path,
+                    "edition-leak",
+                    f"客户版会显示这里,但它引用的{what}不在客户版中。"
+                    "请换成客户版可见的角色、客户方联系人或内容,或不在此处引用它。",
+                )
+
+    def hidden(self, ref: Ref, roles: dict, parties: dict, owners: dict) -> str | None:
+        """What a reference names that the client edition does not show, in words; None if
+        the client sees it."""
+        if ref.kind in ("role", "recipient", "actor"):
+            if ref.target in roles and not visible(roles[ref.target].audience, "client"):
+                return f"角色 {ref.target}({roles[ref.target].name})"
+            party = parties.get(ref.target)
+            if party is not None and not visible(party.audience, "client"):
+                return f"外部相关方 {ref.target}({party.name})"
+        if ref.kind in ("serves", "kpi"):
+            ident = ref.target.partition("/")[0]
+            for namespace in SERVED if ref.kind == "serves" else ("kpi",):
+                place = (self.ctx.index.ids.get(namespace) or {}).get(ident)
+                owner = owners.get(id(place.doc)) if place is not None else None
+                if owner is not None and not visible(owner.audience, "client"):
+                    return f" {ident}(定义在政策 {owner.id} 中)"
+        return None
 
     def diagnostics(self) -> list[Diagnostic]:
         """What was found in this client's files (the base's own are the base's to report)."""
@@ -293,8 +351,8 @@ class _ClientRun:
         reader = self.reader
         root = self.folder.parent
         for folder in (root, self.folder):
-            if folder.is_symlink() and not inside(folder, reader.repo):
-                self.error(display_path(folder), *outside(folder))
+            if folder.is_symlink():
+                self.linked(folder)
                 return
         if not (self.folder / PROFILE).is_file():
             shown = display_path(self.folder / PROFILE)
@@ -311,13 +369,22 @@ class _ClientRun:
                 "它会成为站点文件夹名 site-<客户>/。",
             )
             return
+        if self.client in RESERVED or self.client.endswith("-staff"):
+            self.error(
+                display_path(self.folder),
+                "client-folder",
+                f"客户文件夹名 {self.client} 会让它的站点文件夹 site-{self.client}/ 与"
+                f"{'通用手册的一个版本' if self.client in RESERVED else '另一个客户的项目团队版'}"
+                "重名。请换一个名字(不要以 -staff 结尾)。",
+            )
+            return
         sections = {s.id for s in self.handbook.sections}
         for entry in sorted(self.folder.iterdir()):
             shown = display_path(entry)
             if entry.name.startswith("."):
                 continue
-            if entry.is_symlink() and entry.is_dir() and not inside(entry, self.reader.repo):
-                self.error(shown, *outside(entry))  # one error for the folder, none per file
+            if entry.is_symlink():
+                self.linked(entry)  # one error for a linked folder, none per file in it
             elif entry.is_dir() and entry.name in sections:
                 self.section_folder(entry)
             elif entry.is_dir():
@@ -336,12 +403,28 @@ class _ClientRun:
             else:
                 self.overlays.append(reader.read(entry, "overlay"))
 
+    def linked(self, path: Path) -> None:
+        """A symbolic link in a client's folder: never followed. One out of the repository is
+        that error; one inside it could make another client's files this client's."""
+        if not inside(path, self.reader.repo):
+            self.error(display_path(path), *outside(path))
+            return
+        self.error(
+            display_path(path),
+            "client-folder",
+            f"{display_path(path)} 是符号链接:客户文件夹中的文件必须是这个客户自己的,不能链接到别处"
+            "(例如另一个客户的文件夹)。请放入文件本身。",
+        )
+
     def section_folder(self, folder: Path) -> None:
         kind = self.ctx.kinds[folder.name]
         for path in sorted(folder.rglob("*")):
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
             shown = display_path(path)
+            if path.is_symlink():
+                self.linked(path)
+                continue
             if path.parent != folder:
                 self.error(
                     shown,
@@ -387,16 +470,16 @@ class _ClientRun:
                     "dangling-service",
                     f"服务 {service} 不在服务目录中。{maybe}请写某条政策 services 中定义的服务 id。",
                 )
-        taken = {configured(self.handbook.settings, e): e for e in ("public", "client", "staff")}
-        if profile.site_url is not None and profile.site_url.rstrip("/") + "/" in {
-            (u or "").rstrip("/") + "/" for u in taken if u
-        }:
+        settings = self.handbook.settings
+        taken = [(url, NAMES[e]) for e in AUDIENCES if (url := configured(settings, e))]
+        other = _sharing(profile.site_url, taken)
+        if other is not None:
             self.report(
                 doc,
                 ("site_url",),
                 "site-url-shared",
-                f"{profile.site_url} 已是通用手册一个版本的网址。每个客户手册要有自己的地址,"
-                "否则部署它会覆盖那个版本。",
+                f"{profile.site_url} 与通用手册{other}的网址相同,或一个在另一个之下:"
+                "每个客户手册要有自己的地址,否则部署它会覆盖那个版本。",
             )
         contract = profile.contract
         if contract.end is not None and contract.end < contract.start:
@@ -416,8 +499,17 @@ class _ClientRun:
         assert doc is not None
         policies = self.handbook.policy_map
         out: dict[str, int] = {}
+        own = {doc.data.get("id") for doc, _ in self.extras if isinstance(doc.data, dict)}
         for i, omission in enumerate(profile.omit):
             policy = policies.get(omission.policy)
+            if policy is None and omission.policy in own:
+                self.report(
+                    doc,
+                    ("omit", i, "policy"),
+                    "omit-refused",
+                    f"{omission.policy} 是这个客户自己的政策,不是通用政策:不需要它就删除它的文件。",
+                )
+                continue
             if policy is None:
                 continue  # a dangling reference: reported by the reference rule
             if not policy.client_may_omit:
@@ -443,11 +535,12 @@ class _ClientRun:
         return out
 
     def named_by_others(self, policy: Policy) -> str | None:
-        """Where another base policy names this one or its items (`related` aside), if anywhere."""
+        """Where another base policy, or one of the client's own, names this one or its items
+        (`related` aside: it is cut), if anywhere."""
         own = {policy.id} | {item.id for _, item in parts.named(policy)}
         mine = self.base.built.docs.get(policy.id)  # type: ignore[union-attr]
-        for ref in self.base.refs:
-            if ref.doc is mine or ref.path[:1] == ("related",):
+        for ref in (*self.base.refs, *self.refs):
+            if ref.doc is mine or ref.doc is self.profile_doc or ref.path[:1] == ("related",):
                 continue
             target = ref.target.partition("#")[0] if ref.kind == "clause" else ref.target
             target = target.partition("/")[0] if ref.kind == "serves" else target
@@ -549,10 +642,8 @@ class _ClientRun:
         base = self.handbook
         settings = base.settings
         order = {s.id: i for i, s in enumerate(settings.sections)}
-        policies = [
-            _unrelated(overlaid.get(p.id, p), omitted) for p in base.policies if p.id not in omitted
-        ]
-        policies += [p for p, _ in extras]
+        policies = [overlaid.get(p.id, p) for p in base.policies if p.id not in omitted]
+        policies = [_unrelated(p, omitted) for p in (*policies, *(p for p, _ in extras))]
         policies.sort(key=lambda p: (order.get(p.section, len(order)), *p.place))
         client_text = settings.editions.client
         title = profile.title or f"{profile.name} · {client_text.title or settings.title}"
@@ -602,10 +693,20 @@ def _unrelated(policy: Policy, omitted: dict[str, int]) -> Policy:
     name one: `omit-refused`)."""
     if not any(r in omitted for r in policy.related):
         return policy
-    kept = tuple(r for r in policy.related if r not in omitted)
-    copy = dataclasses.replace(policy, related=kept)
-    parts.point_back(copy)
-    return copy
+    return rebuilt(policy, related=tuple(r for r in policy.related if r not in omitted))
+
+
+def _sharing(url: str | None, taken: list[tuple[str, str]]) -> str | None:
+    """What already has `url`, or an address one of the two lies under (deploying one site
+    whole would replace the other): its name, or None."""
+    if url is None:
+        return None
+    key = url.rstrip("/").lower() + "/"
+    for other, name in taken:
+        known = other.rstrip("/").lower() + "/"
+        if key.startswith(known) or known.startswith(key):
+            return name
+    return None
 
 
 def _below(path: Path, folder: Path) -> bool:

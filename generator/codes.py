@@ -717,6 +717,14 @@ CATALOGUE: tuple[Code, ...] = (
         "改在范围内;合同确实约定了范围外的值,请通用政策的负责人调整范围。",
     ),
     Code(
+        "overlay-list",
+        "rule",
+        _E,
+        "覆盖文件增加了列表中已有的一项(接收人、清单条目),或删去后列表一项也不剩。",
+        "recipients:\n  add: [client]",
+        "删去重复的一项;列表至少要留下一项。",
+    ),
+    Code(
         "omit-refused",
         "rule",
         _E,

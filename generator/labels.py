@@ -36,6 +36,7 @@ OBLIGATION_KIND = {
     "contract": "合同约定",
 }
 _PER = {"person": "每人", "account": "每个账号", "team": "每个团队", "client": "每个客户"}
+_WORKING_DAY = "个工作日"
 # Each unit of a duration (as the schema's duration pattern spells it) with its label and its
 # length in minutes; a working day counts as a day when durations are compared.
 _UNIT_KINDS = {
@@ -43,7 +44,7 @@ _UNIT_KINDS = {
     "分钟": (("m", "min", "分钟"), 1),
     "小时": (("h", "小时"), 60),
     "天": (("d", "天"), 24 * 60),
-    "个工作日": (("wd", "工作日", "个工作日"), 24 * 60),
+    _WORKING_DAY: (("wd", "工作日", "个工作日"), 24 * 60),
     "周": (("w", "周"), 7 * 24 * 60),
 }
 _UNITS = {
@@ -51,6 +52,12 @@ _UNITS = {
 }
 _MINUTES = {spelling: n for _, (spellings, n) in _UNIT_KINDS.items() for spelling in spellings}
 _DURATION = re.compile(r"^([0-9]+) ?(.+)$")
+
+
+def working_days(text: object) -> bool:
+    """Whether a schema duration counts working days ("3wd", "2个工作日")."""
+    match = _DURATION.match(text) if isinstance(text, str) else None
+    return bool(match) and _UNITS.get(match.group(2)) == _WORKING_DAY  # type: ignore[union-attr]
 
 
 def minutes(text: str) -> float | None:

@@ -95,21 +95,17 @@ def bound_problems(bound: Bound, kind: str, base: Any, unit: str = "") -> list[t
             value = getattr(bound, key)
             if value is not None and order(value, kind) is None:
                 found.append((key, f"{key} 应是一个{what},现在是 {value!r}。"))
-        low, high = order(bound.min, kind), order(bound.max, kind)
-        if low is not None and high is not None and low > high:
+        crossed = at_most(bound.min, bound.max, kind) is False
+        if crossed:
+            mixed = labels.working_days(bound.min) != labels.working_days(bound.max)
             found.append(
                 (
                     "min",
-                    f"min {show(bound.min, kind, unit)} 大于 max {show(bound.max, kind, unit)}。",
+                    f"min {show(bound.min, kind, unit)} 不一定小于 max {show(bound.max, kind, unit)}"
+                    + (":工作日不能与小时、天比较,请用同一种单位。" if mixed else "。"),
                 )
             )
-        here = order(base, kind)
-        crossed = low is not None and high is not None and low > high
-        if (
-            here is not None
-            and not crossed
-            and ((low is not None and here < low) or (high is not None and here > high))
-        ):
+        if order(base, kind) is not None and not crossed and outside(base, bound, kind):
             found.append(
                 (
                     "",
@@ -145,13 +141,26 @@ def span(bound: Bound, kind: str, unit: str = "") -> str:
     return "不限"
 
 
+def at_most(a: Any, b: Any, kind: str) -> bool | None:
+    """Whether `a` is surely no more than `b`; None when either has no place (absent, 待定).
+
+    A working day is at least a day, and may be three over a weekend: a duration in working
+    days is surely no more than one in hours or days never, and one in hours or days is surely
+    no more than one in working days when it is no longer than that many whole days.
+    """
+    x, y = order(a, kind), order(b, kind)
+    if x is None or y is None:
+        return None
+    if kind == DURATION and labels.working_days(a) and not labels.working_days(b):
+        return False
+    return x <= y
+
+
 def outside(value: Any, bound: Bound, kind: str) -> bool:
-    """Whether a client's value lies outside the bound (待定 is never a client's value)."""
-    here = order(value, kind)
-    if here is None:
+    """Whether a client's value is not surely within the bound (待定 never is)."""
+    if order(value, kind) is None:
         return kind in (NUMBER, DURATION)
-    low, high = order(bound.min, kind), order(bound.max, kind)
-    return (low is not None and here < low) or (high is not None and here > high)
+    return at_most(bound.min, value, kind) is False or at_most(value, bound.max, kind) is False
 
 
 # --- applying an overlay ---------------------------------------------------------------------
@@ -188,9 +197,7 @@ class Applier:
                     continue
                 items[where] = self.item(part, items[where], item_id, fields)
             replaced[key] = tuple(items)
-        policy = dataclasses.replace(self.policy, **replaced)
-        parts.point_back(policy)
-        return policy
+        return rebuilt(self.policy, **replaced)
 
     def missing(self, part: parts.Part, items: list, item_id: str) -> None:
         known = [it.id for it in items if getattr(it, "id", None)]
@@ -242,11 +249,17 @@ class Applier:
         self, kind: str, value: Any, bound: Bound, path: tuple, before: Any, unit: str
     ) -> Any:
         if kind in (NUMBER, DURATION) and outside(value, bound, kind):
+            mixed = kind == DURATION and any(
+                labels.working_days(limit) != labels.working_days(value)
+                for limit in (bound.min, bound.max)
+                if limit is not None
+            )
+            why = "(工作日遇上周末会更长,与小时、天比较时不能保证在范围内)" if mixed else ""
             self.flag(
                 path,
                 "out-of-bounds",
                 f"{show(value, kind, unit)} 超出了通用政策 {self.policy.id} 允许的范围:"
-                f"{span(bound, kind, unit)}(通用值 {show(before, kind, unit)})。"
+                f"{span(bound, kind, unit)}(通用值 {show(before, kind, unit)}){why}。"
                 "请改在范围内;合同确实约定了范围外的值,请通用政策的负责人调整范围。",
             )
             return None
@@ -270,6 +283,8 @@ class Applier:
                     self.closed(part, item_id, field, show(before, NUMBER, unit), path)
                 elif outside(number, bound, NUMBER):
                     self.value(NUMBER, number, bound, path, before, unit)
+                elif float(number) == before:
+                    continue  # the channel has this value already: nothing changes
                 else:
                     kept[field] = float(number)
                     self.changes.append(
@@ -322,8 +337,23 @@ class Applier:
         if "add" in value and bound.add:
             for i, added in enumerate(value["add"]):
                 where = (*path, "add", i)
-                items.append(_element(type(item), field, added, self.doc, self.refs, where))
+                new = _element(type(item), field, added, self.doc, self.refs, where)
+                if getattr(new, "text", new) in [getattr(x, "text", x) for x in items]:
+                    self.flag(
+                        where,
+                        "overlay-list",
+                        f"{part.noun} {item.id} 的 {field} 中已有“{getattr(new, 'text', new)}”:"
+                        "请删去这一项。",
+                    )
+                    continue
+                items.append(new)
                 self.cited(added, where)
+        if not items:
+            self.flag(
+                path,
+                "overlay-list",
+                f"这样删去后,{part.noun} {item.id} 的 {field} 一项也不剩:至少要留下一项。",
+            )
         return tuple(items)
 
     def cited(self, added: Any, where: tuple) -> None:
@@ -341,6 +371,20 @@ class Applier:
                     f"依据 {citation}:通用政策 {self.policy.id} 没有第 {target.number} 条。"
                     "客户增加的条目只能引用这条政策自己的条款(写条款号)。",
                 )
+
+
+def rebuilt(policy: Policy, **changes: Any) -> Policy:
+    """A copy of `policy` with `changes`, every item copied to point at the copy: the base's
+    items, shared by every client, keep pointing at the base's policy."""
+    items = {
+        part.key: tuple(
+            dataclasses.replace(item) for item in changes.get(part.key, part.items(policy))
+        )
+        for part in parts.PARTS
+    }
+    copy = dataclasses.replace(policy, **{**changes, **items})
+    parts.point_back(copy)
+    return copy
 
 
 def _element(cls: type, field: str, value: Any, doc: Document, refs: list[Ref], path: tuple) -> Any:

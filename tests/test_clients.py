@@ -372,3 +372,96 @@ def test_a_client_folder_reads_nothing_outside_the_repository(
                      ("workflow", "outside-repository")]  # fmt: skip
     assert [d.code for d in zeta.diagnostics] == ["outside-repository"]
     # Only the links are reported: nothing behind them was parsed (no schema error of its own).
+
+
+def _write(policies: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = policies / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _codes(policies: Path, client: str = "acme") -> list[tuple[str, str]]:
+    _, found = _client(policies, client)
+    return sorted((Path(d.file).name, d.code) for d in found.diagnostics)
+
+
+def test_an_overlay_file_without_its_policy_is_a_schema_error_not_a_crash(
+    handbook_dir: Path,
+) -> None:
+    _write(handbook_dir, {"clients/acme/kpis.yaml": "kpis: {kpi-refund: {target: 3}}\n"})
+    assert _codes(handbook_dir) == [("kpis.yaml", "missing-key")]
+
+
+def test_what_an_overlay_adds_to_a_client_page_is_something_the_client_may_see(
+    handbook_dir: Path,
+) -> None:
+    # A staff-only outside party as a recipient of a report the client reads.
+    _write(handbook_dir, {
+        "clients/acme/report.yaml": "overlay: report\nreports:\n  daily-report:\n"
+        "    recipients: {add: [platform]}\n",
+    })  # fmt: skip
+    assert _codes(handbook_dir) == [("report.yaml", "edition-leak")]
+
+
+def test_client_addresses_and_site_folders_are_each_their_own(handbook_dir: Path) -> None:
+    for other in ("beta", "client", "acme-staff"):
+        shutil.copytree(handbook_dir / "clients/acme", handbook_dir / f"clients/{other}")
+    base = load_handbook(handbook_dir, SCHEMAS, today=TODAY)
+    found = {c.id: sorted(d.code for d in c.diagnostics) for c in load_clients(base, handbook_dir)}
+    assert found["acme"] == []
+    assert found["beta"] == ["site-url-shared"]  # the same site_url as acme's
+    assert found["client"] == ["client-folder"] and found["acme-staff"] == ["client-folder"]
+
+
+def test_a_clients_own_policy_may_not_name_a_policy_it_leaves_out(handbook_dir: Path) -> None:
+    own = handbook_dir / "clients/acme/workflow/acme-gifts.yaml"
+    own.write_text(
+        own.read_text(encoding="utf-8").replace("related: [flow]", "related: [flow, ads]")
+        + "  广告素材见 [广告合规](policy:ads)。\n",
+        encoding="utf-8",
+    )
+    assert _codes(handbook_dir) == [("client.yaml", "omit-refused")]
+
+
+def test_a_clients_policy_may_not_live_at_an_old_address_of_a_base_policy(
+    handbook_dir: Path,
+) -> None:
+    report = handbook_dir / "communication/report.yaml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "status: active\n", "status: active\nformer_ids: [workflow/acme-gifts]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert _codes(handbook_dir) == [("acme-gifts.yaml", "former-id-clash")]
+
+
+def test_a_working_day_is_never_surely_shorter_than_a_day() -> None:
+    from generator.overlay import DURATION, outside
+    from generator.records import Bound
+
+    assert outside("1wd", Bound(max="1d"), DURATION)  # over a weekend, three days
+    assert outside("1wd", Bound(max="24h"), DURATION)
+    assert outside("2d", Bound(min="2wd"), DURATION)
+    assert not outside("4h", Bound(max="1wd"), DURATION)  # shortened, surely
+    assert not outside("2wd", Bound(min="1d", max="3wd"), DURATION)
+
+
+def test_a_symlink_inside_the_repository_cannot_lend_one_client_anothers_files(
+    handbook_dir: Path,
+) -> None:
+    shutil.copytree(handbook_dir / "clients/acme", handbook_dir / "clients/beta")
+    beta = handbook_dir / "clients/beta"
+    (beta / "client.yaml").write_text(
+        (beta / "client.yaml").read_text(encoding="utf-8").replace("acme.example", "beta.example"),
+        encoding="utf-8",
+    )
+    shutil.rmtree(beta / "workflow")
+    (beta / "workflow").symlink_to(handbook_dir / "clients/acme/workflow", target_is_directory=True)
+    (beta / "kpis.yaml").unlink()
+    (beta / "kpis.yaml").symlink_to(handbook_dir / "clients/acme/kpis.yaml")
+    assert _codes(handbook_dir, "beta") == [
+        ("kpis.yaml", "client-folder"),
+        ("workflow", "client-folder"),
+    ]

@@ -212,6 +212,16 @@ def former_ids(ctx: Context, built: Built) -> None:
                 claimed.setdefault(
                     former if "/" in former else f"{policy.section}/{former}", policy.id
                 )
+        for policy in built.checked():  # nor may a client's policy live at one of them
+            where = f"{policy.section}/{policy.id}"
+            if where in claimed:
+                ctx.report(
+                    built.docs[policy.id],
+                    ("id",),
+                    "former-id-clash",
+                    f"{where} 是政策 {claimed[where]} 的曾用地址,旧链接会跳转到那里,"
+                    "这条政策的页面就无法打开。请给这条政策换一个 id。",
+                )
     for policy in built.checked():
         for i, former in enumerate(policy.former_ids):
             path = former if "/" in former else f"{policy.section}/{former}"

@@ -19,6 +19,7 @@ import os
 from collections import ChainMap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from . import parts
@@ -302,8 +303,7 @@ class _ClientRun:
             if self.reader.valid.get(str(doc.path)) is doc
         }
         roles, parties = self.handbook.roles, self.handbook.parties  # the base's: not contacts
-        owners = {id(doc): p for p in self.handbook.policies if (doc := self.base_docs.get(p.id))}
-        owners |= {id(doc): p for p, doc in extras}
+        owners: dict[int, Policy] = {}  # by document, made when a `serves` or KPI first needs it
         for ref in self.refs:
             policy = overlaid.get(targets.get(id(ref.doc), ""))
             if policy is None or not visible(policy.audience, "client"):
@@ -312,6 +312,11 @@ class _ClientRun:
                 checklist = next(c for c in policy.checklists if c.id == ref.path[1])
                 if not visible(checklist.audience, "client"):
                     continue
+            if ref.kind in ("serves", "kpi") and not owners:
+                owners.update(
+                    {id(d): p for p in self.handbook.policies if (d := self.base_docs.get(p.id))}
+                )
+                owners.update({id(d): p for p, d in extras})
             what = self.hidden(ref, roles, parties, owners)
             if what is not None:
                 self.report(
@@ -539,7 +544,7 @@ class _ClientRun:
         (`related` aside: it is cut), if anywhere."""
         own = {policy.id} | {item.id for _, item in parts.named(policy)}
         mine = self.base.built.docs.get(policy.id)  # type: ignore[union-attr]
-        for ref in (*self.base.refs, *self.refs):
+        for ref in chain(self.base.refs, self.refs):
             if ref.doc is mine or ref.doc is self.profile_doc or ref.path[:1] == ("related",):
                 continue
             target = ref.target.partition("#")[0] if ref.kind == "clause" else ref.target

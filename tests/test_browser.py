@@ -294,14 +294,18 @@ def test_no_serious_accessibility_violations(page, site_url: str, path: str) -> 
             "axe-core is missing: run `npm ci --prefix tests/js` (make test and .ci/run do)"
         )
     page.goto(site_url + path)
+    assert serious_violations(page) == [], path
+
+
+def serious_violations(page) -> list:
+    """Serious and critical WCAG 2.1 A/AA violations axe-core finds on the open page."""
     page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
+    return page.evaluate(
         """async () => (await axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
             .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
     )
-    assert violations == [], path
 
 
 def test_glossary_terms_show_their_definition_on_hover(page, site_url: str) -> None:

@@ -15,9 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import os
 from collections import ChainMap
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -136,7 +134,6 @@ class Client:
     changes: tuple[Change, ...] = ()
     extra: tuple[str, ...] = ()  # ids of the policies only this client has
     omitted: tuple[Omitted, ...] = ()
-    folder: Path = Path()  # relative to the repository
 
 
 @dataclass
@@ -681,7 +678,6 @@ class _ClientRun:
             tuple(changes),
             tuple(p.id for p, _ in extras),
             gone,
-            Path(os.path.relpath(self.folder.absolute(), self.reader.repo)),
         )
         return Handbook(settings, organisation, base.glossary, tuple(policies), client=client)
 
@@ -730,11 +726,3 @@ def _layer(index: Index) -> Index:
         folded={k: ChainMap({}, v) for k, v in index.folded.items()},
         names={k: ChainMap({}, v) for k, v in index.names.items()},
     )
-
-
-def all_changes(results: list[ClientResult]) -> Iterator[tuple[str, Change]]:
-    """Every change each client's overlays make, with the client's id."""
-    for result in results:
-        if result.handbook is not None and result.handbook.client is not None:
-            for change in result.handbook.client.changes:
-                yield result.id, change
